@@ -1,0 +1,42 @@
+# slackgen — see README.md. Every target works on a fresh clone.
+GO        ?= go
+BIN       := bin/slackgen
+EXAMPLES  := $(sort $(dir $(wildcard examples/*/go.mod)))
+GOTESTFLAGS ?= -race -count=1
+
+.PHONY: all build test test-root test-runtime test-examples lint fmt vet demo bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/slackgen
+
+## test: every test of every module, with -race (services: see DEVELOPERS.md)
+test: test-root test-runtime test-examples
+
+test-root:
+	$(GO) test $(GOTESTFLAGS) ./...
+
+test-runtime:
+	cd runtime && $(GO) test $(GOTESTFLAGS) ./...
+
+## test-examples: each example is up to date with its manifest, builds, vets and passes its tests
+test-examples: build
+	@set -e; for d in $(EXAMPLES); do \
+		echo "== $$d"; \
+		./$(BIN) generate --dir $$d --check; \
+		(cd $$d && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) test -count=1 ./...); \
+	done
+
+## lint: unformatted files and go vet findings fail
+lint: fmt vet
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	cd runtime && $(GO) vet ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,116 @@
+// Package installstore stores Slack app installations: the tokens an app
+// receives when a workspace (or an Enterprise Grid organization) installs it.
+//
+// The model follows python-slack-sdk's Installation. Every Save appends to the
+// history; lookups return the latest matching record ("latest wins").
+// Org-wide installations (IsEnterpriseInstall) are keyed by enterprise: their
+// TeamID is ignored by lookups and deletes.
+//
+// Implementations live in their own packages so an app compiles only the
+// database it uses: memstore (memory), filestore (JSON file), sqlitestore
+// (modernc.org/sqlite, the default), pgstore (PostgreSQL). Cached and
+// Encrypted wrap any Store. The conformance suite in storetest checks any
+// implementation, including your own.
+package installstore
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by finds when no installation matches.
+var ErrNotFound = errors.New("installstore: installation not found")
+
+// Installation is one install of the app by a workspace, an organization,
+// or a user.
+type Installation struct {
+	AppID          string `json:"app_id,omitempty"`
+	EnterpriseID   string `json:"enterprise_id,omitempty"`
+	EnterpriseName string `json:"enterprise_name,omitempty"`
+	EnterpriseURL  string `json:"enterprise_url,omitempty"`
+	TeamID         string `json:"team_id,omitempty"`
+	TeamName       string `json:"team_name,omitempty"`
+
+	BotToken          string    `json:"bot_token,omitempty"`
+	BotID             string    `json:"bot_id,omitempty"`
+	BotUserID         string    `json:"bot_user_id,omitempty"`
+	BotScopes         []string  `json:"bot_scopes,omitempty"`
+	BotRefreshToken   string    `json:"bot_refresh_token,omitempty"`
+	BotTokenExpiresAt time.Time `json:"bot_token_expires_at,omitzero"`
+
+	UserID             string    `json:"user_id,omitempty"`
+	UserToken          string    `json:"user_token,omitempty"`
+	UserScopes         []string  `json:"user_scopes,omitempty"`
+	UserRefreshToken   string    `json:"user_refresh_token,omitempty"`
+	UserTokenExpiresAt time.Time `json:"user_token_expires_at,omitzero"`
+
+	IncomingWebhookURL              string `json:"incoming_webhook_url,omitempty"`
+	IncomingWebhookChannel          string `json:"incoming_webhook_channel,omitempty"`
+	IncomingWebhookChannelID        string `json:"incoming_webhook_channel_id,omitempty"`
+	IncomingWebhookConfigurationURL string `json:"incoming_webhook_configuration_url,omitempty"`
+
+	IsEnterpriseInstall bool      `json:"is_enterprise_install,omitempty"`
+	TokenType           string    `json:"token_type,omitempty"`
+	InstalledAt         time.Time `json:"installed_at"`
+}
+
+// Query selects installations. For org-wide installs set
+// IsEnterpriseInstall and EnterpriseID; TeamID is then ignored.
+// UserID selects one user's installation; empty means "any user".
+type Query struct {
+	EnterpriseID        string
+	TeamID              string
+	UserID              string
+	IsEnterpriseInstall bool
+}
+
+// Store is an installation store. Implementations must be safe for
+// concurrent use, and, when several processes share the same database,
+// across processes.
+type Store interface {
+	// Save appends inst to the history. InstalledAt is set to now when zero.
+	Save(ctx context.Context, inst *Installation) error
+
+	// FindBot returns the latest installation for q's workspace (or
+	// organization) that has a bot token; q.UserID is ignored. User fields of
+	// the result are empty.
+	FindBot(ctx context.Context, q Query) (*Installation, error)
+
+	// FindInstallation returns the latest installation for q. With q.UserID
+	// set, it is that user's latest installation (bot fields taken from the
+	// latest bot installation of the workspace); a miss is ErrNotFound, never
+	// another user's token. With q.UserID empty it is the latest installation
+	// of the workspace by any user.
+	FindInstallation(ctx context.Context, q Query) (*Installation, error)
+
+	// DeleteBot removes the bot tokens of q's workspace (all history).
+	DeleteBot(ctx context.Context, q Query) error
+
+	// DeleteInstallation removes the installations of q.UserID, or of every
+	// user of the workspace when q.UserID is empty (all history).
+	DeleteInstallation(ctx context.Context, q Query) error
+
+	// DeleteAll removes everything stored for q's workspace: bot and users.
+	DeleteAll(ctx context.Context, q Query) error
+
+	// Update serializes a read-modify-write of the latest installation
+	// matching q (as FindInstallation finds it): it locks the record against
+	// every other Update for the same key, in this process and in any other
+	// process sharing the store, calls fn with a copy of the latest state,
+	// and when fn returns a non-nil installation stores it as the new latest
+	// state before releasing the lock. fn returning nil changes nothing.
+	// An Update waiting for the lock sees what the previous one stored.
+	// Token rotation uses it so that a refresh token is spent exactly once.
+	Update(ctx context.Context, q Query, fn func(current *Installation) (*Installation, error)) error
+}
+
+// Key returns the query that finds inst again (its workspace or org, and
+// user).
+func Key(inst *Installation) Query {
+	q := Query{EnterpriseID: inst.EnterpriseID, TeamID: inst.TeamID, UserID: inst.UserID, IsEnterpriseInstall: inst.IsEnterpriseInstall}
+	if q.IsEnterpriseInstall {
+		q.TeamID = ""
+	}
+	return q
+}
