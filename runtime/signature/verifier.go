@@ -1,0 +1,230 @@
+package signature
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Header names Slack uses for request signing.
+const (
+	HeaderTimestamp = "X-Slack-Request-Timestamp"
+	HeaderSignature = "X-Slack-Signature"
+)
+
+// Defaults used by New when no option overrides them.
+const (
+	// DefaultWindow is the largest accepted distance between the request
+	// timestamp and the local clock, as Slack recommends.
+	DefaultWindow = 5 * time.Minute
+	// DefaultMaxBody is the largest request body ReadAndVerify and
+	// Middleware read (1 MiB).
+	DefaultMaxBody int64 = 1 << 20
+)
+
+// Errors returned by the Verifier. They never contain the signature sent or
+// the MAC computed.
+var (
+	// ErrMissingHeaders: X-Slack-Request-Timestamp or X-Slack-Signature is
+	// absent or empty.
+	ErrMissingHeaders = errors.New("signature: missing " + HeaderTimestamp + " or " + HeaderSignature + " header")
+	// ErrMalformed: the timestamp is not a decimal Unix time, or the
+	// signature is not "v0=" followed by 64 hex digits.
+	ErrMalformed = errors.New("signature: malformed timestamp or signature header")
+	// ErrStale: the timestamp is outside the accepted window; the request is
+	// old (possibly replayed) or the local clock is wrong (check NTP).
+	ErrStale = errors.New("signature: request timestamp outside the accepted window")
+	// ErrMismatch: the signature does not match the body under any of the
+	// configured signing secrets; check SLACK_SIGNING_SECRET.
+	ErrMismatch = errors.New("signature: request signature does not match")
+	// ErrTooLarge: the body exceeds the configured limit (WithMaxBody).
+	ErrTooLarge = errors.New("signature: request body too large")
+)
+
+const (
+	version = "v0"
+	// prefix is the signature header's fixed start.
+	prefix = version + "="
+	// maxTimestampLen bounds the timestamp header: 19 digits hold any int64.
+	maxTimestampLen = 19
+)
+
+// Verifier checks Slack request signatures. It is safe for concurrent use.
+// Create it with New.
+type Verifier struct {
+	pools   []*sync.Pool // one pool of *macState per signing secret
+	now     func() time.Time
+	window  time.Duration
+	maxBody int64
+}
+
+// macState is a reusable HMAC plus scratch space, so Verify does not allocate.
+type macState struct {
+	h   hash.Hash
+	pre [len(version) + 1 + maxTimestampLen + 1]byte // "v0:" + timestamp + ":"
+	sum [sha256.Size]byte
+}
+
+// Option configures a Verifier.
+type Option func(*config)
+
+type config struct {
+	now     func() time.Time
+	window  time.Duration
+	maxBody int64
+}
+
+// WithClock replaces time.Now, for tests.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithWindow sets the largest accepted distance between the request
+// timestamp and the clock (default DefaultWindow). It must be positive.
+func WithWindow(d time.Duration) Option {
+	return func(c *config) { c.window = d }
+}
+
+// WithMaxBody sets the largest body, in bytes, that ReadAndVerify and
+// Middleware read (default DefaultMaxBody). It must be positive.
+func WithMaxBody(n int64) Option {
+	return func(c *config) { c.maxBody = n }
+}
+
+// New returns a Verifier that accepts a request signed with any of secrets.
+// Pass the current signing secret first; during a rotation pass the old one
+// too. It fails when secrets is empty or contains an empty string.
+func New(secrets []string, opts ...Option) (*Verifier, error) {
+	if len(secrets) == 0 {
+		return nil, errors.New("signature: no signing secret given; set SLACK_SIGNING_SECRET (App settings → Basic Information → Signing Secret)")
+	}
+	c := config{now: time.Now, window: DefaultWindow, maxBody: DefaultMaxBody}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.now == nil {
+		return nil, errors.New("signature: WithClock needs a non-nil function")
+	}
+	if c.window <= 0 {
+		return nil, fmt.Errorf("signature: WithWindow needs a positive duration, got %v", c.window)
+	}
+	if c.maxBody <= 0 {
+		return nil, fmt.Errorf("signature: WithMaxBody needs a positive size, got %d", c.maxBody)
+	}
+	v := &Verifier{now: c.now, window: c.window, maxBody: c.maxBody}
+	for i, s := range secrets {
+		if s == "" {
+			return nil, fmt.Errorf("signature: signing secret #%d is empty; set SLACK_SIGNING_SECRET", i+1)
+		}
+		key := []byte(s)
+		v.pools = append(v.pools, &sync.Pool{New: func() any {
+			return &macState{h: hmac.New(sha256.New, key)}
+		}})
+	}
+	return v, nil
+}
+
+// Verify checks signature (the X-Slack-Signature header) for timestamp (the
+// X-Slack-Request-Timestamp header) and the raw request body. It returns nil,
+// or one of ErrMissingHeaders, ErrMalformed, ErrStale and ErrMismatch.
+// It does not allocate.
+func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
+	if timestamp == "" || signature == "" {
+		return ErrMissingHeaders
+	}
+	ts, ok := parseTimestamp(timestamp)
+	if !ok {
+		return ErrMalformed
+	}
+	var want [sha256.Size]byte
+	if len(signature) != len(prefix)+2*sha256.Size || signature[:len(prefix)] != prefix ||
+		!decodeHex(&want, signature[len(prefix):]) {
+		return ErrMalformed
+	}
+	if d := v.now().Sub(time.Unix(ts, 0)); d > v.window || d < -v.window {
+		return ErrStale
+	}
+	ok = false
+	for _, p := range v.pools {
+		// Check every secret, so timing does not tell which one matched.
+		if v.match(p, timestamp, body, &want) {
+			ok = true
+		}
+	}
+	if !ok {
+		return ErrMismatch
+	}
+	return nil
+}
+
+// match computes the MAC with the secret behind p and compares it with want
+// in constant time.
+func (v *Verifier) match(p *sync.Pool, timestamp string, body []byte, want *[sha256.Size]byte) bool {
+	st := p.Get().(*macState)
+	defer p.Put(st)
+	st.h.Reset()
+	pre := append(st.pre[:0], version...)
+	pre = append(pre, ':')
+	pre = append(pre, timestamp...)
+	pre = append(pre, ':')
+	st.h.Write(pre)
+	st.h.Write(body)
+	sum := st.h.Sum(st.sum[:0])
+	return hmac.Equal(sum, want[:])
+}
+
+// parseTimestamp parses a decimal Unix time of at most 19 digits, without a
+// sign, without allocating.
+func parseTimestamp(s string) (int64, bool) {
+	if len(s) > maxTimestampLen || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// decodeHex decodes 64 hex digits (either case) into dst.
+func decodeHex(dst *[sha256.Size]byte, s string) bool {
+	for i := range dst {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// Sign returns the X-Slack-Signature value Slack would send for body at
+// timestamp, signed with secret: "v0=" and 64 lowercase hex digits. The
+// emulator and tests use it to sign the requests they send.
+func Sign(secret, timestamp string, body []byte) string {
+	h := hmac.New(sha256.New, []byte(secret))
+	h.Write([]byte(version + ":" + timestamp + ":"))
+	h.Write(body)
+	const hexdigits = "0123456789abcdef"
+	out := make([]byte, 0, len(prefix)+2*sha256.Size)
+	out = append(out, prefix...)
+	for _, b := range h.Sum(nil) {
+		out = append(out, hexdigits[b>>4], hexdigits[b&0x0f])
+	}
+	return string(out)
+}
