@@ -1,0 +1,144 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+)
+
+// renderedFile is one output file.
+type renderedFile struct {
+	path    string
+	class   Class
+	content []byte
+}
+
+// TemplateData is what a template executes with: the App, and for a
+// per-item template (a path with a [command], [event], [shortcut],
+// [action] or [view] placeholder) the item it renders.
+type TemplateData struct {
+	*App
+	Command  Command
+	Event    Event
+	Shortcut Shortcut
+	Action   Interaction
+	View     Interaction
+}
+
+var placeholder = regexp.MustCompile(`\[(command|event|shortcut|action|view)\]`)
+
+// funcs is sprig's hermetic function map (no clock, no randomness, no
+// environment) plus helpers for Go source.
+func funcs() template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	fm["goString"] = strconv.Quote
+	fm["goStrings"] = func(ss []string) string {
+		q := make([]string, len(ss))
+		for i, s := range ss {
+			q[i] = strconv.Quote(s)
+		}
+		return "[]string{" + strings.Join(q, ", ") + "}"
+	}
+	fm["comment"] = func(s string) string { // a one-line Go comment body
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return fm
+}
+
+// render executes every template. Output paths drop the .tmpl suffix;
+// Go files are gofmt'ed; a file whose output is empty (only whitespace) is
+// not produced; a file is generated when its first line is GeneratedHeader,
+// scaffolded otherwise.
+func render(sources []templateSource, app *App) ([]renderedFile, error) {
+	fm := funcs()
+	var out []renderedFile
+	seen := map[string]string{}
+	for _, src := range sources {
+		t, err := template.New(src.name).Option("missingkey=error").Funcs(fm).Parse(src.text)
+		if err != nil {
+			return nil, fmt.Errorf("parsing template: %w", err)
+		}
+		outPath := strings.TrimSuffix(src.path, ".tmpl")
+		for _, item := range expand(app, outPath) {
+			var buf bytes.Buffer
+			if err := t.Execute(&buf, item.data); err != nil {
+				return nil, fmt.Errorf("rendering %s: %w", item.path, err)
+			}
+			content := buf.Bytes()
+			if len(bytes.TrimSpace(content)) == 0 {
+				continue
+			}
+			if strings.HasSuffix(item.path, ".go") {
+				formatted, err := format.Source(content)
+				if err != nil {
+					return nil, fmt.Errorf("template %s produced invalid Go for %s: %w\n%s", src.name, item.path, err, numbered(content))
+				}
+				content = formatted
+			}
+			if prev, dup := seen[item.path]; dup {
+				return nil, fmt.Errorf("templates %s and %s both produce %s: rename one", prev, src.name, item.path)
+			}
+			seen[item.path] = src.name
+			class := Scaffolded
+			if bytes.HasPrefix(content, []byte(GeneratedHeader+"\n")) {
+				class = Generated
+			}
+			out = append(out, renderedFile{path: item.path, class: class, content: content})
+		}
+	}
+	return out, nil
+}
+
+type expanded struct {
+	path string
+	data TemplateData
+}
+
+// expand returns one output per item for a path with a placeholder, and
+// the path itself otherwise.
+func expand(app *App, p string) []expanded {
+	m := placeholder.FindStringSubmatch(p)
+	if m == nil {
+		return []expanded{{path: p, data: TemplateData{App: app}}}
+	}
+	var out []expanded
+	sub := func(file string) string { return strings.ReplaceAll(p, m[0], file) }
+	switch m[1] {
+	case "command":
+		for _, c := range app.Commands {
+			out = append(out, expanded{sub(c.File), TemplateData{App: app, Command: c}})
+		}
+	case "event":
+		for _, e := range app.Events {
+			out = append(out, expanded{sub(e.File), TemplateData{App: app, Event: e}})
+		}
+	case "shortcut":
+		for _, s := range app.Shortcuts {
+			out = append(out, expanded{sub(s.File), TemplateData{App: app, Shortcut: s}})
+		}
+	case "action":
+		for _, a := range app.BlockActions {
+			out = append(out, expanded{sub(a.File), TemplateData{App: app, Action: a}})
+		}
+	case "view":
+		for _, v := range app.ViewSubmissions {
+			out = append(out, expanded{sub(v.File), TemplateData{App: app, View: v}})
+		}
+	}
+	return out
+}
+
+// numbered returns src with line numbers, to find a gofmt error's line.
+func numbered(src []byte) string {
+	var b strings.Builder
+	for i, line := range strings.Split(string(src), "\n") {
+		fmt.Fprintf(&b, "%4d  %s\n", i+1, line)
+	}
+	return b.String()
+}
