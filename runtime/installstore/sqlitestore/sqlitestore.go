@@ -1,0 +1,285 @@
+// Package sqlitestore is the default installstore.Store: a SQLite file,
+// through the pure-Go modernc.org/sqlite driver (no cgo).
+//
+// Open creates the file (mode 0600) and its directory (mode 0700) when
+// missing, turns on WAL mode and a busy timeout, and migrates the schema (a
+// schema_version table records what has been applied). Every Save is a new
+// row; lookups use indexes on the workspace key, so they stay flat as the
+// history grows.
+//
+// Several processes may share one file on a local disk: writes run in
+// BEGIN IMMEDIATE transactions, so Update serializes across processes as
+// well as across goroutines. For several hosts use pgstore.
+//
+//	store, err := sqlitestore.Open("data/installations.db")
+//	if err != nil { ... }
+//	defer store.Close()
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+	"github.com/slackgen/slackgen/runtime/installstore/internal/core"
+	"github.com/slackgen/slackgen/runtime/installstore/internal/sqlcols"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// BusyTimeout is how long a write waits for another process's write
+// transaction before failing with SQLITE_BUSY.
+const BusyTimeout = 10 * time.Second
+
+// Store is an installation store in a SQLite file. It is safe for concurrent
+// use by multiple goroutines and by several processes opening the same file.
+type Store struct {
+	db *sql.DB
+	// write serializes this process's write transactions, so goroutines
+	// queue here instead of polling SQLite's busy handler; other processes
+	// are kept out by BEGIN IMMEDIATE and the busy timeout.
+	write chan struct{}
+	now   func() time.Time
+}
+
+var _ installstore.Store = (*Store)(nil)
+
+// Open opens (creating when missing) the SQLite database at path and
+// migrates its schema.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlitestore: empty database path; pass a file path such as data/installations.db")
+	}
+	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlitestore: database path %q must be a plain file path, without '?', '#' or a file: prefix", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("sqlitestore: creating the database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: opening the database file (check its permissions): %w", err)
+	}
+	f.Close()
+
+	params := url.Values{}
+	params.Set("_txlock", "immediate")
+	params.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	params.Set("_journal_mode", "WAL")
+	params.Set("_foreign_keys", "1")
+	db, err := sql.Open("sqlite", path+"?"+params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: %w", err)
+	}
+	s := &Store{db: db, write: make(chan struct{}, 1), now: time.Now}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*BusyTimeout)
+	defer cancel()
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// timeCodec stores times as INTEGER nanoseconds since the Unix epoch (UTC).
+type timeCodec struct{}
+
+func (timeCodec) Encode(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+func (timeCodec) Dest() any { return new(sql.NullInt64) }
+
+func (timeCodec) Decode(dest any) time.Time {
+	n := dest.(*sql.NullInt64)
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	insertSQL = "INSERT INTO installations (" + sqlcols.List + ") VALUES (?" + strings.Repeat(", ?", len(sqlcols.Columns)-1) + ")"
+	botSQL    = "SELECT " + sqlcols.List + " FROM installations WHERE workspace = ? AND bot_token <> '' ORDER BY installed_at DESC, id DESC LIMIT 1"
+	anySQL    = "SELECT " + sqlcols.List + " FROM installations WHERE workspace = ? ORDER BY installed_at DESC, id DESC LIMIT 1"
+	userSQL   = "SELECT " + sqlcols.List + " FROM installations WHERE workspace = ? AND user_id = ? ORDER BY installed_at DESC, id DESC LIMIT 1"
+)
+
+func one(ctx context.Context, db querier, query string, args ...any) (*installstore.Installation, error) {
+	inst, err := sqlcols.Scan(db.QueryRowContext(ctx, query, args...).Scan, timeCodec{})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: reading installations: %w", err)
+	}
+	return inst, nil
+}
+
+// find returns FindInstallation's result (nil when missing) and the latest
+// bot row.
+func find(ctx context.Context, db querier, q installstore.Query) (cur, bot *installstore.Installation, err error) {
+	ws := q.WorkspaceKey()
+	var row *installstore.Installation
+	if q.UserID == "" {
+		row, err = one(ctx, db, anySQL, ws)
+	} else {
+		row, err = one(ctx, db, userSQL, ws, q.UserID)
+	}
+	if err != nil || row == nil {
+		return nil, nil, err
+	}
+	if bot, err = one(ctx, db, botSQL, ws); err != nil {
+		return nil, nil, err
+	}
+	return core.Combine(row, bot), bot, nil
+}
+
+// Save appends inst to the history.
+func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error {
+	if inst == nil {
+		return errors.New("sqlitestore: Save: installation is nil")
+	}
+	rec := core.Stamp(inst, s.now())
+	return s.inTx(ctx, "saving an installation", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
+		return err
+	})
+}
+
+// FindBot returns the latest bot installation of q's workspace.
+func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
+	bot, err := one(ctx, s.db, botSQL, q.WorkspaceKey())
+	if err != nil {
+		return nil, err
+	}
+	if bot == nil {
+		return nil, installstore.ErrNotFound
+	}
+	return core.BotResult(bot), nil
+}
+
+// FindInstallation returns the latest installation for q with the
+// workspace's latest bot token.
+func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
+	cur, _, err := find(ctx, s.db, q)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, installstore.ErrNotFound
+	}
+	return cur, nil
+}
+
+// DeleteBot clears the bot tokens of every row of q's workspace and drops
+// the rows left without a token.
+func (s *Store) DeleteBot(ctx context.Context, q installstore.Query) error {
+	return s.clear(ctx, "deleting a bot", "UPDATE installations SET "+sqlcols.BotClear+" WHERE workspace = ?", q.WorkspaceKey())
+}
+
+// DeleteInstallation clears the user part of q.UserID's rows (every user's
+// when empty) and drops the rows left without a token.
+func (s *Store) DeleteInstallation(ctx context.Context, q installstore.Query) error {
+	if q.UserID == "" {
+		return s.clear(ctx, "deleting installations", "UPDATE installations SET "+sqlcols.UserClear+" WHERE workspace = ?", q.WorkspaceKey())
+	}
+	return s.clear(ctx, "deleting an installation", "UPDATE installations SET "+sqlcols.UserClear+" WHERE workspace = ? AND user_id = ?", q.WorkspaceKey(), q.UserID)
+}
+
+func (s *Store) clear(ctx context.Context, what, update string, args ...any) error {
+	return s.inTx(ctx, what, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM installations WHERE workspace = ? AND "+sqlcols.Dead, args[0])
+		return err
+	})
+}
+
+// DeleteAll removes every row of q's workspace.
+func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
+	return s.inTx(ctx, "deleting a workspace", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM installations WHERE workspace = ?", q.WorkspaceKey())
+		return err
+	})
+}
+
+// Update runs fn inside a BEGIN IMMEDIATE transaction: no other writer, in
+// this process or another, runs until it commits. Keep fn short (one token
+// refresh call): every write to the file waits for it.
+func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*installstore.Installation) (*installstore.Installation, error)) error {
+	var fnErr error
+	err := s.inTx(ctx, "updating an installation", func(tx *sql.Tx) error {
+		cur, bot, err := find(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		if cur == nil {
+			return installstore.ErrNotFound
+		}
+		next, err := fn(cur.Clone())
+		if err != nil {
+			fnErr = err
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		rec, err := core.PrepareUpdate(q, cur, bot, next)
+		if err != nil {
+			fnErr = err
+			return err
+		}
+		_, err = tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
+		return err
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
+}
+
+// inTx runs f in a write transaction (BEGIN IMMEDIATE) and commits when f
+// returns nil. ErrNotFound from f passes through unwrapped.
+func (s *Store) inTx(ctx context.Context, what string, f func(tx *sql.Tx) error) error {
+	select {
+	case s.write <- struct{}{}:
+		defer func() { <-s.write }()
+	case <-ctx.Done():
+		return fmt.Errorf("sqlitestore: %s: %w", what, ctx.Err())
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: %s: starting a transaction (another process may hold the database for longer than %v): %w", what, BusyTimeout, err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		if errors.Is(err, installstore.ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("sqlitestore: %s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlitestore: %s: commit: %w", what, err)
+	}
+	return nil
+}
