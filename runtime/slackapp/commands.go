@@ -1,0 +1,123 @@
+package slackapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+)
+
+// Command is a slash command invocation (slack-go's SlashCommand).
+type Command = slack.SlashCommand
+
+// parseCommand reads a slash command from its form fields.
+func parseCommand(f url.Values) *Command {
+	get := func(k string) string {
+		if v := f[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	return &Command{
+		Token: get("token"), TeamID: get("team_id"), TeamDomain: get("team_domain"),
+		EnterpriseID: get("enterprise_id"), EnterpriseName: get("enterprise_name"),
+		IsEnterpriseInstall: get("is_enterprise_install") == "true",
+		ChannelID:           get("channel_id"), ChannelName: get("channel_name"),
+		UserID: get("user_id"), UserName: get("user_name"),
+		Command: get("command"), Text: get("text"), ResponseURL: get("response_url"),
+		TriggerID: get("trigger_id"), APIAppID: get("api_app_id"),
+	}
+}
+
+// Replies sent by the app itself.
+const (
+	msgSomethingWrong = "Sorry, something went wrong while handling this. Please try again."
+	msgNotInstalled   = "This app is not installed in this workspace anymore — please reinstall"
+)
+
+// notInstalled is the reply to a command from a workspace without an
+// installation.
+func notInstalled(installURL string) *Response {
+	if installURL == "" {
+		return Text(msgNotInstalled + ".")
+	}
+	return Text(msgNotInstalled + ": " + installURL)
+}
+
+// handleCommand runs the handler of cmd and acks Slack exactly once through
+// ack (nil: an empty answer), within the ack deadline; see App.Command.
+func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL string, ack func(*Response)) {
+	h := a.commands[cmd.Command]
+	if h == nil {
+		a.log.Warn("no handler for slash command", "command", cmd.Command, "team_id", cmd.TeamID)
+		ack(Text(fmt.Sprintf("Sorry, %s isn't handled by this app.", cmd.Command)))
+		return
+	}
+	q := installstore.Query{EnterpriseID: cmd.EnterpriseID, TeamID: cmd.TeamID, UserID: cmd.UserID, IsEnterpriseInstall: cmd.IsEnterpriseInstall}
+	auth, err := a.auth.authorize(ctx, q)
+	if err != nil {
+		if errors.Is(err, errNotInstalled) {
+			a.log.Warn("command from a workspace without an installation", "command", cmd.Command, "team_id", cmd.TeamID)
+			ack(notInstalled(installURL))
+			return
+		}
+		a.log.Error("authorizing a command failed", "command", cmd.Command, "team_id", cmd.TeamID, "err", err)
+		ack(Text(msgSomethingWrong))
+		return
+	}
+	log := a.log.With("command", cmd.Command, "team_id", cmd.TeamID)
+	c := a.newContext(context.WithoutCancel(ctx), auth, q, log)
+	c.ResponseURL = cmd.ResponseURL
+	c.ack = newAcker()
+	a.inflight.Add(1)
+	go a.runCommand(c, cmd, h, log)
+	a.awaitAck(c.ack, ack)
+}
+
+// awaitAck acks with the handler's first answer, or with an empty answer
+// when the deadline passes first.
+func (a *App) awaitAck(ac *acker, ack func(*Response)) {
+	t := time.NewTimer(a.cfg.AckDeadline)
+	defer t.Stop()
+	select {
+	case r := <-ac.ch:
+		ack(r)
+	case <-t.C:
+		if ac.offer(nil) {
+			<-ac.ch
+			ack(nil)
+		} else {
+			ack(<-ac.ch)
+		}
+	}
+}
+
+// runCommand runs h; a Response it returns after the ack goes to the
+// response_url.
+func (a *App) runCommand(c *Context, cmd *Command, h CommandHandler, log *slog.Logger) {
+	defer a.inflight.Done()
+	resp, err := func() (resp *Response, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("handler panicked: %v", r)
+			}
+		}()
+		return h(c, cmd)
+	}()
+	if err != nil {
+		log.Error("command handler failed", "err", err)
+		resp = Text(msgSomethingWrong)
+	}
+	if c.ack.offer(resp) || resp == nil {
+		return
+	}
+	if err := c.Respond(resp); err != nil {
+		log.Error("delivering a late command response failed", "err", err)
+	}
+}

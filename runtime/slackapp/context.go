@@ -1,0 +1,161 @@
+package slackapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+)
+
+// ErrNoResponseURL is returned by Respond when the payload carried no
+// response_url (events, global shortcuts, most view submissions).
+var ErrNoResponseURL = errors.New("slackapp: this request has no response_url to respond to; post with c.Client.PostMessageContext instead")
+
+// Context is what every handler receives. It is a context.Context (done
+// when the app shuts down hard, not when Slack's request ends, so work after
+// the ack keeps running) with the authorized Web API clients.
+type Context struct {
+	context.Context
+
+	// Client calls the Web API with the installation's bot token. It is nil
+	// for app_uninstalled and tokens_revoked, which are not authorized.
+	Client *slack.Client
+	// UserClient calls the Web API with the acting user's token, when that
+	// user installed the app with user scopes; nil otherwise.
+	UserClient *slack.Client
+	// Installation is the authorized installation. Shared between
+	// requests: treat it as read-only.
+	Installation *installstore.Installation
+	// Logger logs with secrets redacted, tagged with the request's team.
+	Logger *slog.Logger
+
+	// EnterpriseID, TeamID, UserID and IsEnterpriseInstall identify whom
+	// the request was authorized for.
+	EnterpriseID        string
+	TeamID              string
+	UserID              string
+	IsEnterpriseInstall bool
+
+	// ResponseURL is the payload's response_url, used by Respond.
+	ResponseURL string
+
+	http *http.Client
+	ack  *acker
+}
+
+// NewContext builds a Context outside of a Slack request: for tests (see
+// slackapptest) and background jobs. client and inst may be nil. Without a
+// request to answer, Ack delivers through ResponseURL like Respond.
+func NewContext(parent context.Context, client *slack.Client, inst *installstore.Installation, logger *slog.Logger) *Context {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	c := &Context{
+		Context:      parent,
+		Client:       client,
+		Installation: inst,
+		Logger:       slog.New(NewRedactingHandler(logger.Handler())),
+	}
+	if inst != nil {
+		c.EnterpriseID, c.TeamID, c.UserID, c.IsEnterpriseInstall = inst.EnterpriseID, inst.TeamID, inst.UserID, inst.IsEnterpriseInstall
+	}
+	return c
+}
+
+// WithHTTPClient sets the client Respond posts with and returns c.
+func (c *Context) WithHTTPClient(h *http.Client) *Context {
+	c.http = h
+	return c
+}
+
+// Respond posts r to the payload's response_url: a reply to a command, or
+// a replacement of the message an action came from (r.ReplaceOriginal).
+func (c *Context) Respond(r *Response) error {
+	if c.ResponseURL == "" {
+		return ErrNoResponseURL
+	}
+	return postResponse(c, c.httpClient(), c.ResponseURL, r)
+}
+
+// Ack answers a slash command now with r and lets the handler keep
+// running: r becomes the HTTP answer (or Socket Mode ack). When the ack was
+// already sent (the deadline passed, or Ack was called before), r is posted
+// to the response_url instead. Outside a command, Ack is Respond.
+func (c *Context) Ack(r *Response) error {
+	if c.ack != nil && c.ack.offer(r) {
+		return nil
+	}
+	return c.Respond(r)
+}
+
+func (c *Context) httpClient() *http.Client {
+	if c.http != nil {
+		return c.http
+	}
+	return http.DefaultClient
+}
+
+// postResponse posts r as JSON to a response_url.
+func postResponse(ctx context.Context, hc *http.Client, url string, r *Response) error {
+	if r == nil {
+		r = &Response{}
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("slackapp: encoding the response: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("slackapp: building the response_url request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		// The URL carries a secret path; report the error without it.
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) && ue.Unwrap() != nil {
+			err = ue.Unwrap()
+		}
+		return fmt.Errorf("slackapp: posting to response_url: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("slackapp: response_url answered %s; it is valid for 30 minutes and 5 responses", resp.Status)
+	}
+	return nil
+}
+
+// acker hands a handler's first answer to the goroutine that acks Slack.
+type acker struct {
+	mu    sync.Mutex
+	acked bool
+	ch    chan *Response
+}
+
+func newAcker() *acker { return &acker{ch: make(chan *Response, 1)} }
+
+// offer sends r as the ack unless an ack was already sent; it reports
+// whether r was taken.
+func (a *acker) offer(r *Response) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.acked {
+		return false
+	}
+	a.acked = true
+	a.ch <- r
+	return true
+}

@@ -1,0 +1,282 @@
+package slackapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+)
+
+// Event is one Events API event. Only what routing needs is parsed; decode
+// the inner event lazily into its slack-go type:
+//
+//	var m slackevents.AppMentionEvent
+//	if err := ev.Decode(&m); err != nil { return err }
+type Event struct {
+	// Type, Subtype, ChannelType and User come from the inner event.
+	Type        string
+	Subtype     string
+	ChannelType string
+	User        string
+
+	// From the envelope (event_callback).
+	EventID            string
+	EventTime          int64
+	TeamID             string
+	EnterpriseID       string
+	APIAppID           string
+	IsExtSharedChannel bool
+	// RetryNum is Slack's X-Slack-Retry-Num (0 on the first delivery).
+	RetryNum int
+
+	// Raw is the inner event's JSON ("event" in the envelope).
+	Raw json.RawMessage
+}
+
+// Decode unmarshals the inner event into v, for example a
+// *slackevents.AppMentionEvent.
+func (e *Event) Decode(v any) error {
+	if err := json.Unmarshal(e.Raw, v); err != nil {
+		return fmt.Errorf("slackapp: decoding the %s event: %w", e.Type, err)
+	}
+	return nil
+}
+
+// envelope is the part of an Events API request routing needs.
+type envelope struct {
+	Type               string             `json:"type"`
+	Challenge          string             `json:"challenge"`
+	TeamID             string             `json:"team_id"`
+	EnterpriseID       string             `json:"enterprise_id"`
+	APIAppID           string             `json:"api_app_id"`
+	EventID            string             `json:"event_id"`
+	EventTime          int64              `json:"event_time"`
+	IsExtSharedChannel bool               `json:"is_ext_shared_channel"`
+	Authorizations     [1]eventAuthorized `json:"authorizations"`
+	Event              json.RawMessage    `json:"event"`
+}
+
+// eventAuthorized is authorizations[0] of an envelope; later entries are
+// not decoded.
+type eventAuthorized struct {
+	EnterpriseID        string `json:"enterprise_id"`
+	TeamID              string `json:"team_id"`
+	UserID              string `json:"user_id"`
+	IsEnterpriseInstall bool   `json:"is_enterprise_install"`
+}
+
+// innerHead is the part of the inner event routing needs.
+type innerHead struct {
+	Type        string `json:"type"`
+	Subtype     string `json:"subtype"`
+	ChannelType string `json:"channel_type"`
+	User        string `json:"user"`
+}
+
+// parseEnvelope decodes an Events API body and, for event callbacks, the
+// head of the inner event.
+func parseEnvelope(body []byte) (*envelope, *Event, error) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, nil, fmt.Errorf("slackapp: malformed Events API body: %w", err)
+	}
+	if env.Type != "event_callback" {
+		return &env, nil, nil
+	}
+	var head innerHead
+	if len(env.Event) == 0 {
+		return nil, nil, errors.New("slackapp: malformed Events API body: event_callback without an event")
+	}
+	if err := json.Unmarshal(env.Event, &head); err != nil {
+		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
+	}
+	ev := &Event{
+		Type: head.Type, Subtype: head.Subtype, ChannelType: head.ChannelType, User: head.User,
+		EventID: env.EventID, EventTime: env.EventTime, TeamID: env.TeamID, EnterpriseID: env.EnterpriseID,
+		APIAppID: env.APIAppID, IsExtSharedChannel: env.IsExtSharedChannel, Raw: env.Event,
+	}
+	return &env, ev, nil
+}
+
+// query returns the authorization query of an envelope: authorizations[0]
+// when present, else the envelope's team and enterprise.
+func (env *envelope) query() installstore.Query {
+	if a := env.Authorizations[0]; a.TeamID != "" || a.EnterpriseID != "" {
+		return installstore.Query{EnterpriseID: a.EnterpriseID, TeamID: a.TeamID, UserID: a.UserID, IsEnterpriseInstall: a.IsEnterpriseInstall}
+	}
+	return installstore.Query{EnterpriseID: env.EnterpriseID, TeamID: env.TeamID}
+}
+
+// eventResult tells the transport how to answer an Events API delivery.
+type eventResult int
+
+const (
+	eventAccepted  eventResult = iota // 200, empty
+	eventChallenge                    // 200, the challenge
+	eventBad                          // 400
+	eventBusy                         // 503: the pool is full, Slack retries
+)
+
+// eventHandler returns the handler for ev, message events most specific
+// first.
+func (a *App) eventHandler(ev *Event) EventHandler {
+	if ev.Type == "message" {
+		if ev.Subtype != "" {
+			if h := a.messageBySub[ev.Subtype]; h != nil {
+				return h
+			}
+		}
+		if h := a.messageByChType[ev.ChannelType]; h != nil {
+			return h
+		}
+	}
+	return a.events[ev.Type]
+}
+
+// handleEvents handles one Events API delivery. With wait (Socket Mode) a
+// full pool is waited for; otherwise it is reported as eventBusy so that the
+// HTTP answer is 503 and Slack retries later.
+func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait bool) (eventResult, *envelope) {
+	env, ev, err := parseEnvelope(body)
+	if err != nil {
+		a.log.Warn("refused a malformed Events API request", "err", err)
+		return eventBad, nil
+	}
+	switch env.Type {
+	case "url_verification":
+		return eventChallenge, env
+	case "event_callback":
+	default:
+		a.log.Info("Events API notice", "type", env.Type, "team_id", env.TeamID)
+		return eventAccepted, env
+	}
+	ev.RetryNum = retryNum
+	uninstall := ev.Type == "app_uninstalled" || ev.Type == "tokens_revoked"
+	h := a.eventHandler(ev)
+	if h == nil && !uninstall {
+		a.log.Debug("no handler for event", "type", ev.Type, "subtype", ev.Subtype, "event_id", ev.EventID)
+		return eventAccepted, env
+	}
+	if !a.dedupe.claim(ev.EventID) {
+		a.log.Info("dropped a retried event already accepted", "event_id", ev.EventID, "retry_num", retryNum, "type", ev.Type)
+		return eventAccepted, env
+	}
+	q := env.query()
+	job := func() { a.runEvent(context.WithoutCancel(ctx), q, ev, h, uninstall) }
+	var ok bool
+	if wait {
+		ok = a.pool.goWait(ctx.Done(), job)
+	} else {
+		ok = a.pool.tryGo(job)
+	}
+	if !ok {
+		a.dedupe.release(ev.EventID)
+		a.log.Warn("worker pool full: refused an event so that Slack retries it; raise Config.Workers or QueueSize",
+			"type", ev.Type, "event_id", ev.EventID, "workers", a.cfg.Workers, "queue", a.cfg.QueueSize)
+		return eventBusy, env
+	}
+	return eventAccepted, env
+}
+
+// runEvent authorizes and runs an event handler, after the ack.
+func (a *App) runEvent(ctx context.Context, q installstore.Query, ev *Event, h EventHandler, uninstall bool) {
+	log := a.log.With("event_type", ev.Type, "event_id", ev.EventID, "team_id", q.TeamID)
+	defer a.recoverHandler(log)
+	var c *Context
+	if uninstall {
+		a.deleteInstallations(ctx, log, q, ev)
+		if h == nil {
+			return
+		}
+		c = a.newContext(ctx, nil, q, log)
+	} else {
+		auth, err := a.auth.authorize(ctx, q)
+		if err != nil {
+			if errors.Is(err, errNotInstalled) {
+				log.Warn("event from a workspace without an installation; skipped (the app may have been uninstalled)", "enterprise_id", q.EnterpriseID)
+			} else {
+				log.Error("authorizing an event failed; skipped", "err", err)
+			}
+			return
+		}
+		c = a.newContext(ctx, auth, q, log)
+	}
+	if err := h(c, ev); err != nil {
+		log.Error("event handler failed", "err", err)
+	}
+}
+
+// tokensRevoked is the inner event of tokens_revoked.
+type tokensRevoked struct {
+	Tokens struct {
+		OAuth []string `json:"oauth"`
+		Bot   []string `json:"bot"`
+	} `json:"tokens"`
+}
+
+// deleteInstallations handles app_uninstalled (everything of the
+// workspace) and tokens_revoked (the listed users, and the bot when bot ids
+// are listed), without authorizing first. Deleting what is already gone is
+// not an error, so the two events work in either order and when retried.
+func (a *App) deleteInstallations(ctx context.Context, log *slog.Logger, q installstore.Query, ev *Event) {
+	q.UserID = ""
+	defer a.auth.forget(q.EnterpriseID, q.TeamID)
+	if a.store == nil {
+		log.Info("no installation store: nothing to delete")
+		return
+	}
+	ignore := func(err error) error {
+		if errors.Is(err, installstore.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if ev.Type == "app_uninstalled" {
+		if err := ignore(a.store.DeleteAll(ctx, q)); err != nil {
+			log.Error("deleting the installations of an uninstalled app failed", "err", err)
+			return
+		}
+		log.Info("app uninstalled: deleted the workspace's installations", "enterprise_id", q.EnterpriseID)
+		return
+	}
+	var tr tokensRevoked
+	if err := ev.Decode(&tr); err != nil {
+		log.Error("tokens_revoked: cannot read the revoked tokens", "err", err)
+		return
+	}
+	for _, user := range tr.Tokens.OAuth {
+		uq := q
+		uq.UserID = user
+		if err := ignore(a.store.DeleteInstallation(ctx, uq)); err != nil {
+			log.Error("tokens_revoked: deleting a user's installation failed", "user_id", user, "err", err)
+		}
+	}
+	if len(tr.Tokens.Bot) > 0 {
+		if err := ignore(a.store.DeleteBot(ctx, q)); err != nil {
+			log.Error("tokens_revoked: deleting the bot installation failed", "err", err)
+		}
+	}
+	log.Info("tokens revoked: deleted installations", "users", len(tr.Tokens.OAuth), "bots", len(tr.Tokens.Bot))
+}
+
+// recoverHandler logs a panicking handler instead of crashing the app.
+func (a *App) recoverHandler(log *slog.Logger) {
+	if r := recover(); r != nil {
+		log.Error("handler panicked", "panic", fmt.Sprint(r))
+	}
+}
+
+// newContext builds a handler's Context.
+func (a *App) newContext(ctx context.Context, auth *authorization, q installstore.Query, log *slog.Logger) *Context {
+	c := &Context{
+		Context: ctx, Logger: log, http: a.client,
+		EnterpriseID: q.EnterpriseID, TeamID: q.TeamID, UserID: q.UserID, IsEnterpriseInstall: q.IsEnterpriseInstall,
+	}
+	if auth != nil {
+		c.Client, c.UserClient, c.Installation = auth.client, auth.userClient, auth.inst
+	}
+	return c
+}

@@ -1,0 +1,125 @@
+package slackapp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+)
+
+// Redacted replaces a secret in log output.
+const Redacted = "[REDACTED]"
+
+// tokenPattern matches Slack tokens: bot, user, refresh, app-level and
+// configuration tokens.
+var tokenPattern = regexp.MustCompile(`\b(xox[a-z]|xapp)-[A-Za-z0-9-]+`)
+
+// RedactString masks every Slack token in s, keeping the prefix so a log
+// reader can still tell which kind of token was involved
+// ("xoxb-[REDACTED]").
+func RedactString(s string) string {
+	if !strings.Contains(s, "xox") && !strings.Contains(s, "xapp-") {
+		return s
+	}
+	return tokenPattern.ReplaceAllStringFunc(s, func(tok string) string {
+		i := strings.IndexByte(tok, '-')
+		return tok[:i+1] + Redacted
+	})
+}
+
+// sensitiveKey reports whether an attribute named key holds a secret.
+func sensitiveKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, w := range [...]string{"secret", "token", "password", "authorization", "cookie", "signature"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactAttr masks secrets in one attribute. It has the signature of
+// slog.HandlerOptions.ReplaceAttr, so it can be used on its own:
+//
+//	slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{ReplaceAttr: slackapp.RedactAttr})
+//
+// Attributes whose key contains secret, token, password, authorization,
+// cookie or signature are replaced whole; any other string (and any error or
+// Stringer) has the Slack tokens inside it masked.
+func RedactAttr(_ []string, a slog.Attr) slog.Attr {
+	return redactAttr(a)
+}
+
+func redactAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	if sensitiveKey(a.Key) && v.Kind() != slog.KindGroup {
+		return slog.String(a.Key, Redacted)
+	}
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, RedactString(v.String()))
+	case slog.KindGroup:
+		attrs := v.Group()
+		out := make([]slog.Attr, len(attrs))
+		for i, g := range attrs {
+			out[i] = redactAttr(g)
+		}
+		return slog.Attr{Key: a.Key, Value: slog.GroupValue(out...)}
+	case slog.KindAny:
+		switch x := v.Any().(type) {
+		case error:
+			return slog.String(a.Key, RedactString(x.Error()))
+		case fmt.Stringer:
+			return slog.String(a.Key, RedactString(x.String()))
+		case []byte:
+			return slog.String(a.Key, RedactString(string(x)))
+		}
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// RedactingHandler wraps a slog.Handler and masks secrets in every record:
+// the message, its attributes, and attributes added with WithAttrs (see
+// RedactAttr for the rules). Every logger the App creates goes through it.
+type RedactingHandler struct {
+	next slog.Handler
+}
+
+// NewRedactingHandler wraps next. Wrapping a RedactingHandler again returns
+// it unchanged.
+func NewRedactingHandler(next slog.Handler) slog.Handler {
+	if r, ok := next.(*RedactingHandler); ok {
+		return r
+	}
+	return &RedactingHandler{next: next}
+}
+
+// Enabled implements slog.Handler.
+func (h *RedactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
+
+// Handle implements slog.Handler.
+func (h *RedactingHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, RedactString(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(redactAttr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+// WithAttrs implements slog.Handler.
+func (h *RedactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	red := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		red[i] = redactAttr(a)
+	}
+	return &RedactingHandler{next: h.next.WithAttrs(red)}
+}
+
+// WithGroup implements slog.Handler.
+func (h *RedactingHandler) WithGroup(name string) slog.Handler {
+	return &RedactingHandler{next: h.next.WithGroup(name)}
+}

@@ -1,0 +1,257 @@
+package slackapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/slackgen/slackgen/runtime/signature"
+)
+
+// Server timeouts used by Run and Serve. Slack waits 3 s for an answer, so
+// writes never need long; the read timeout bounds slow clients.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 15 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// Handler returns the app's HTTP handler:
+//
+//   - POST on every route path (DefaultPath "/slack/events" unless Route
+//     says otherwise): Slack requests. The signature is verified before
+//     anything is parsed (401 on failure, 413 past 1 MiB).
+//   - GET /healthz: 200 "ok".
+//   - whatever WithHandler mounted (the OAuth install and redirect routes).
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok"))
+	})
+	for path, kinds := range a.resolvedRoutes() {
+		mux.Handle("POST "+path, &endpoint{app: a, kinds: kinds})
+	}
+	for _, m := range a.mounts {
+		mux.Handle(m.pattern, m.h)
+	}
+	return mux
+}
+
+// endpoint serves the Slack request kinds of one path.
+type endpoint struct {
+	app   *App
+	kinds kindSet
+}
+
+func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a := e.app
+	if a.verifier == nil {
+		http.Error(w, "this app runs in Socket Mode and takes no HTTP requests", http.StatusNotFound)
+		return
+	}
+	body, err := a.verifier.ReadAndVerify(r)
+	if err != nil {
+		if errors.Is(err, signature.ErrTooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		a.log.Warn("refused a request with a bad signature", "reason", err, "path", r.URL.Path)
+		http.Error(w, signature.UnauthorizedBody, http.StatusUnauthorized)
+		return
+	}
+	if i := firstNonSpace(body); i < len(body) && body[i] == '{' {
+		e.serveEvents(w, r, body)
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return
+	}
+	switch {
+	case form.Has("payload"):
+		e.serveInteraction(w, r, form.Get("payload"))
+	case form.Has("command"):
+		if !e.kinds.has(KindCommands) {
+			e.wrongKind(w, KindCommands)
+			return
+		}
+		cmd := parseCommand(form)
+		a.handleCommand(r.Context(), cmd, a.installURL(r), func(resp *Response) { writeJSON(w, a.log, http.StatusOK, resp) })
+	case form.Get("ssl_check") == "1":
+		w.WriteHeader(http.StatusOK)
+	default:
+		http.Error(w, "not a Slack request this app understands", http.StatusBadRequest)
+	}
+}
+
+func (e *endpoint) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
+	if !e.kinds.has(KindEvents) {
+		e.wrongKind(w, KindEvents)
+		return
+	}
+	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	res, env := e.app.handleEvents(r.Context(), body, retry, false)
+	switch res {
+	case eventChallenge:
+		writeJSON(w, e.app.log, http.StatusOK, map[string]string{"challenge": env.Challenge})
+	case eventBad:
+		http.Error(w, "malformed Events API body", http.StatusBadRequest)
+	case eventBusy:
+		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (e *endpoint) serveInteraction(w http.ResponseWriter, r *http.Request, payload string) {
+	cb, err := parseInteraction([]byte(payload))
+	if err != nil {
+		e.app.log.Warn("refused a malformed interaction", "err", err)
+		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		return
+	}
+	// Options loads may come to a URL of their own.
+	kind := KindInteractivity
+	if cb.Type == slack.InteractionTypeBlockSuggestion {
+		kind = KindOptions
+	}
+	if !e.kinds.has(kind) {
+		e.wrongKind(w, kind)
+		return
+	}
+	ans := e.app.handleInteraction(r.Context(), cb, false)
+	switch {
+	case ans.status != 0 && ans.status != http.StatusOK:
+		http.Error(w, http.StatusText(ans.status), ans.status)
+	case ans.body == nil:
+		w.WriteHeader(http.StatusOK)
+	default:
+		writeJSON(w, e.app.log, http.StatusOK, ans.body)
+	}
+}
+
+func (e *endpoint) wrongKind(w http.ResponseWriter, k Kind) {
+	http.Error(w, fmt.Sprintf("this path does not take %s requests; check the request URLs in the app manifest", k), http.StatusNotFound)
+}
+
+// writeJSON writes v (a json.RawMessage is written as is) with status.
+func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
+	var b []byte
+	switch x := v.(type) {
+	case nil:
+		w.WriteHeader(status)
+		return
+	case *Response:
+		if x == nil {
+			w.WriteHeader(status)
+			return
+		}
+	case json.RawMessage:
+		b = x
+	}
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			log.Error("encoding an answer to Slack failed; acked empty", "err", err)
+			w.WriteHeader(status)
+			return
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func firstNonSpace(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// installURL is where a user reinstalls the app: Config.InstallURL, or the
+// install path on the request's host.
+func (a *App) installURL(r *http.Request) string {
+	if a.cfg.InstallURL != "" || a.cfg.SingleWorkspace() || r == nil {
+		return a.cfg.InstallURL
+	}
+	scheme := "https"
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	} else if r.TLS == nil {
+		if host, _, err := net.SplitHostPort(r.Host); err == nil && (host == "localhost" || net.ParseIP(host).IsLoopback()) {
+			scheme = "http"
+		}
+	}
+	return scheme + "://" + r.Host + a.cfg.InstallPath
+}
+
+// Run serves the app until ctx is canceled or the process gets SIGTERM or
+// SIGINT, then shuts down gracefully: it stops accepting requests, lets
+// running ones finish, and drains the worker pool, all within
+// Config.ShutdownTimeout. With Config.SocketMode it runs a Socket Mode
+// connection instead of an HTTP server.
+func (a *App) Run(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if a.cfg.SocketMode {
+		return a.RunSocketMode(ctx)
+	}
+	addr := ":" + strconv.Itoa(a.cfg.Port)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("slackapp: listening on %s: %w; set PORT to a free port", addr, err)
+	}
+	return a.Serve(ctx, ln)
+}
+
+// Serve is Run on a listener of your own (HTTP only; it takes ownership of
+// ln).
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	a.log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("slackapp: serving HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if derr := a.Drain(sctx); err == nil {
+		err = derr
+	}
+	if err != nil {
+		return fmt.Errorf("slackapp: graceful shutdown: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
