@@ -105,6 +105,7 @@ func Parse(name string, data []byte) (*Manifest, error) {
 
 	m := &Manifest{}
 	decodeLenient(root, m)
+	fillRaw(m, src.values)
 	src.model = fingerprint(m)
 	m.src = src
 	return m, nil
@@ -121,6 +122,29 @@ func decodeLenient(root *yaml.Node, m *Manifest) {
 	var te *yaml.TypeError
 	if err := root.Decode(m); err != nil && !errors.As(err, &te) {
 		*m = Manifest{}
+	}
+}
+
+// fillRaw sets the sections kept as raw nodes (yaml.v3 doesn't decode
+// into *yaml.Node fields).
+func fillRaw(m *Manifest, values map[string]*yaml.Node) {
+	raw := func(ptr string) *yaml.Node {
+		n := values[ptr]
+		if n == nil {
+			return nil
+		}
+		c := *n
+		return &c
+	}
+	m.Functions = raw("/functions")
+	m.Workflows = raw("/workflows")
+	m.Datastores = raw("/datastores")
+	m.Types = raw("/types")
+	m.OutgoingDomains = raw("/outgoing_domains")
+	m.ExternalAuthProviders = raw("/external_auth_providers")
+	m.MCPServers = raw("/mcp_servers")
+	if m.Features != nil {
+		m.Features.Functions = raw("/features/functions")
 	}
 }
 
