@@ -125,9 +125,9 @@ func TestInstallDirectRedirect(t *testing.T) {
 func TestInstallTeamParameter(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.DirectInstall = true })
 	for target, want := range map[string]string{
-		"/slack/install?team=T0002":          "T0002",
+		"/slack/install?team=T0002":           "T0002",
 		"/slack/install?team=%22%3E%3Cscript": "",
-		"/slack/install":                     "",
+		"/slack/install":                      "",
 	} {
 		rec := httptest.NewRecorder()
 		env.flow.InstallHandler().ServeHTTP(rec, httptest.NewRequest("GET", target, nil))

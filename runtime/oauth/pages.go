@@ -22,6 +22,7 @@ type resultPage struct {
 	AppName    string
 	Success    *Success
 	AppURL     template.URL // the slack:// deep link, built by this package
+	Refresh    string       // content of a meta refresh to the org admin page
 	Failure    *Failure
 	Message    string
 	InstallURL string // where to start again
@@ -99,6 +100,12 @@ func (f *Flow) renderSuccess(w http.ResponseWriter, r *http.Request, s *Success)
 	// html/template refuses non-http URLs; the deep link is built from
 	// query-escaped ids by Flow.success, so it is safe to mark.
 	data := resultPage{AppName: f.cfg.AppName, Success: s, AppURL: template.URL(s.AppURL)}
+	if s.Installation.IsEnterpriseInstall && s.BrowserURL != "" {
+		// Org-wide installs continue on the org's admin page, where the
+		// admin picks the workspaces. Workspace installs stay on the page:
+		// an automatic jump to slack:// would fail without the desktop app.
+		data.Refresh = "0; url=" + s.BrowserURL
+	}
 	if err := render(w, pages.Lookup("success.html"), http.StatusOK, data); err != nil {
 		f.log.ErrorContext(r.Context(), "oauth: rendering the success page", "err", err)
 	}
