@@ -1,0 +1,135 @@
+package pgstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+	"github.com/slackgen/slackgen/runtime/installstore/pgstore"
+	"github.com/slackgen/slackgen/runtime/installstore/storetest"
+)
+
+const urlEnv = "SLACKGEN_TEST_POSTGRES_URL"
+
+// freshSchema creates a schema for t alone (dropped in t.Cleanup) and
+// returns a pool config whose search_path points at it.
+func freshSchema(t testing.TB) (cfg func() *pgxpool.Config) {
+	t.Helper()
+	url := os.Getenv(urlEnv)
+	if url == "" {
+		t.Skipf("%s is not set: skipping the PostgreSQL tests (.ci/run sets it)", urlEnv)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	admin, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", urlEnv, err)
+	}
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	return func() *pgxpool.Config {
+		c, err := pgxpool.ParseConfig(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ConnConfig.RuntimeParams["search_path"] = schema
+		return c
+	}
+}
+
+func newStore(t testing.TB, cfg *pgxpool.Config) *pgstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close) // registered after the schema's cleanup: runs first
+	s, err := pgstore.New(ctx, pool)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) installstore.Store {
+		return newStore(t, freshSchema(t)())
+	})
+}
+
+// Two pools are two replicas: their connections are different PostgreSQL
+// sessions, so only the advisory lock serializes them.
+func TestUpdateSerializesAcrossPools(t *testing.T) {
+	cfg := freshSchema(t)
+	a, b := newStore(t, cfg()), newStore(t, cfg())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	storetest.RunConcurrentUpdates(ctx, t, []installstore.Store{a, b}, 8)
+}
+
+func TestMigrateIsIdempotentAndVersioned(t *testing.T) {
+	cfg := freshSchema(t)
+	s := newStore(t, cfg())
+	newStore(t, cfg()) // a second replica starting migrates nothing
+	ctx := context.Background()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var rows, version int
+	if err := pool.QueryRow(ctx, "SELECT COUNT(*), MAX(version) FROM slackgen_installations_schema_version").Scan(&rows, &version); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 || version != pgstore.SchemaVersion {
+		t.Errorf("schema version table has %d rows, version %d; want 1, %d", rows, version, pgstore.SchemaVersion)
+	}
+	if err := s.Save(ctx, &installstore.Installation{TeamID: "T1", BotToken: "xoxb-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, "UPDATE slackgen_installations_schema_version SET version = version + 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgstore.New(ctx, pool); err == nil || !strings.Contains(err.Error(), "upgrade") {
+		t.Errorf("New on a newer schema = %v, want an error telling to upgrade", err)
+	}
+}
+
+func TestOpenOwnsItsPool(t *testing.T) {
+	cfg := freshSchema(t)
+	ctx := context.Background()
+	s, err := pgstore.Open(ctx, cfg().ConnString()+"&search_path="+cfg().ConnConfig.RuntimeParams["search_path"])
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.Save(ctx, &installstore.Installation{TeamID: "T1", BotToken: "xoxb-1"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := s.FindBot(ctx, installstore.Query{TeamID: "T1"}); err == nil {
+		t.Error("FindBot after Close succeeded, want a closed-pool error")
+	}
+	if _, err := pgstore.Open(ctx, "postgres://user:hunter2@127.0.0.1:1/x?sslmode=disable&connect_timeout=1"); err == nil {
+		t.Error("Open of an unreachable database succeeded")
+	} else if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error shows the password: %v", err)
+	}
+}
