@@ -177,48 +177,11 @@ func Generate(opts Options) (*Result, error) {
 	if version == "" {
 		version = Version()
 	}
-	cfgPath := filepath.Join(dir, ConfigFile)
-	cfgData, err := os.ReadFile(cfgPath)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s not found: run `slackgen init` to create a project, or pass --dir", cfgPath)
-		}
-		return nil, fmt.Errorf("reading %s: %w", cfgPath, err)
-	}
-	cfg, err := ParseConfig(cfgPath, cfgData)
+	pr, err := prepare(dir, version, opts.Templates)
 	if err != nil {
 		return nil, err
 	}
-	saveConfig := false
-	if opts.Templates != "" {
-		tdir := opts.Templates
-		if rel, err := relativeTo(dir, tdir); err == nil {
-			tdir = rel
-		}
-		if tdir != cfg.Templates {
-			cfg.Templates = tdir
-			saveConfig = true
-			if cfgData, err = cfg.Marshal(); err != nil {
-				return nil, err
-			}
-		}
-	}
-
-	in, err := loadInputs(dir, cfg, cfgData)
-	if err != nil {
-		return nil, err
-	}
-	app, err := newApp(in.manifest, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.manifestPath, err)
-	}
-	if err := setRuntime(app, dir, cfg, version); err != nil {
-		return nil, err
-	}
-	rendered, err := render(in.templates, app)
-	if err != nil {
-		return nil, err
-	}
+	rendered, in, cfgPath, cfgData, saveConfig := pr.files, pr.in, pr.cfgPath, pr.cfgData, pr.saveConfig
 
 	lockPath := filepath.Join(dir, LockFile)
 	lock, err := readLock(lockPath)
@@ -406,4 +369,58 @@ func relativeTo(base, target string) (string, error) {
 		return "", err
 	}
 	return filepath.ToSlash(rel), nil
+}
+
+// prepared is a project rendered in memory.
+type prepared struct {
+	files      []renderedFile
+	in         *inputs
+	cfgPath    string
+	cfgData    []byte // slackgen.yaml as it will be
+	saveConfig bool   // slackgen.yaml changes (a new --templates)
+}
+
+// prepare reads the inputs of the project in dir and renders it in memory.
+func prepare(dir, version, templatesDir string) (*prepared, error) {
+	cfgPath := filepath.Join(dir, ConfigFile)
+	cfgData, err := os.ReadFile(cfgPath)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s not found: run `slackgen init` to create a project, or pass --dir", cfgPath)
+		}
+		return nil, fmt.Errorf("reading %s: %w", cfgPath, err)
+	}
+	cfg, err := ParseConfig(cfgPath, cfgData)
+	if err != nil {
+		return nil, err
+	}
+	pr := &prepared{cfgPath: cfgPath}
+	if templatesDir != "" {
+		tdir := templatesDir
+		if rel, err := relativeTo(dir, tdir); err == nil {
+			tdir = rel
+		}
+		if tdir != cfg.Templates {
+			cfg.Templates = tdir
+			pr.saveConfig = true
+			if cfgData, err = cfg.Marshal(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	pr.cfgData = cfgData
+	if pr.in, err = loadInputs(dir, cfg, cfgData); err != nil {
+		return nil, err
+	}
+	app, err := newApp(pr.in.manifest, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pr.in.manifestPath, err)
+	}
+	if err := setRuntime(app, dir, cfg, version); err != nil {
+		return nil, err
+	}
+	if pr.files, err = render(pr.in.templates, app); err != nil {
+		return nil, err
+	}
+	return pr, nil
 }

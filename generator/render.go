@@ -39,6 +39,9 @@ func funcs() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
 	fm["goString"] = strconv.Quote
 	fm["goStrings"] = func(ss []string) string {
+		if len(ss) == 0 {
+			return "nil"
+		}
 		q := make([]string, len(ss))
 		for i, s := range ss {
 			q[i] = strconv.Quote(s)
