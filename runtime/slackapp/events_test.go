@@ -277,7 +277,9 @@ func TestUninstallEvents(t *testing.T) {
 				}
 			}
 			// Authorize once, so that the deletion must also drop the cache.
-			f.app.Command("/hello", func(*slackapp.Context, *slackapp.Command) (*slackapp.Response, error) { return slackapp.Text("hi"), nil })
+			f.app.Command("/hello", func(*slackapp.Context, *slackapp.Command) (*slackapp.Response, error) {
+				return slackapp.Text("hi"), nil
+			})
 			if r := decodeResponse(t, f.serve(slackapptest.CommandRequest(secret, cmd("/hello")))); r.Text != "hi" {
 				t.Fatalf("before: %+v", r)
 			}
