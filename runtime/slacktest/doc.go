@@ -1,0 +1,36 @@
+// Package slacktest is a local Slack emulator for development and tests.
+//
+// A Server plays the part of slack.com for one or more emulated apps: it
+// serves the OAuth v2 authorize (consent) page and the Sign in with Slack
+// (OpenID Connect) page, the Web API methods a generated app calls through
+// slack-go (oauth.v2.access with token rotation, auth.test, chat.*, views.*,
+// openid.connect.*, auth.revoke, apps.uninstall, apps.manifest.*), and it
+// sends signed traffic to the app: slash commands, Events API events, block
+// actions, view submissions and shortcuts. Every Web API call and every
+// message (chat.* calls and response_url replies) is captured and can be
+// read from Go, as JSON (GET /_emulator/calls, /_emulator/messages) or on a
+// small conversation page (GET /_emulator/).
+//
+// An app needs no change to run against the emulator beyond its base Slack
+// URL: the Web API is at URL()+"/api/", the authorize page at
+// URL()+"/oauth/v2/authorize" and the OpenID page at
+// URL()+"/openid/connect/authorize".
+//
+// Workspaces T0001 "Acme" and T0002 "Globex" exist by default, plus the
+// Enterprise Grid organization E0001 "Initech" with its workspace T0003
+// "Initech HQ" (which can be installed org-wide). A team id that does not
+// exist is created when it is first asked for (team= on the authorize page,
+// or AddWorkspace from Go).
+//
+// In a test:
+//
+//	srv := slacktest.NewServer(t, slacktest.AppConfig{
+//		BotScopes:    []string{"commands", "chat:write"},
+//		RedirectURLs: []string{app.URL + "/slack/oauth_redirect"},
+//		RequestURL:   app.URL + "/slack/events",
+//	})
+//	reply, err := srv.SendCommand(ctx, "T0001", "/hello", "hi")
+//
+// The `slackgen emulate` command serves the same emulator for an app
+// described by a manifest.
+package slacktest
