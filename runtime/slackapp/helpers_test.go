@@ -132,3 +132,5 @@ func httptestServe(h http.Handler, req *http.Request) *httptest.ResponseRecorder
 	h.ServeHTTP(rr, req)
 	return rr
 }
+
+type httptestRequest = http.Request
