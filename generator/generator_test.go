@@ -1,0 +1,327 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// newProject copies testdata/cases/<name> into a temporary directory.
+func newProject(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "cases", name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func generate(t *testing.T, opts Options) *Result {
+	t.Helper()
+	opts.SkipTidy = true
+	if opts.Version == "" {
+		opts.Version = DevelVersion
+	}
+	res, err := Generate(opts)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	return res
+}
+
+func status(res *Result, path string) Status {
+	for _, f := range res.Files {
+		if f.Path == path {
+			return f.Status
+		}
+	}
+	return ""
+}
+
+func readFile(t *testing.T, dir, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeFile(t *testing.T, dir, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, path), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot returns every file of dir with its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sameSnapshot(t *testing.T, before, after map[string]string) {
+	t.Helper()
+	for p, b := range before {
+		if a, ok := after[p]; !ok {
+			t.Errorf("%s was removed", p)
+		} else if a != b {
+			t.Errorf("%s changed", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("%s was created", p)
+		}
+	}
+}
+
+func TestGenerateTwiceChangesNothing(t *testing.T) {
+	dir := newProject(t, "full")
+	res := generate(t, Options{Dir: dir})
+	if !res.Stale() || status(res, "main.go") != Created || status(res, "handlers/slackgen_handlers.go") != Created {
+		t.Fatalf("first run: %+v", res.Files)
+	}
+	before := snapshot(t, dir)
+	res = generate(t, Options{Dir: dir})
+	if res.Stale() {
+		var buf bytes.Buffer
+		res.Print(&buf)
+		t.Fatalf("second run is stale:\n%s", buf.String())
+	}
+	sameSnapshot(t, before, snapshot(t, dir))
+	if got := status(res, "main.go"); got != Skipped {
+		t.Errorf("main.go: %s, want skipped", got)
+	}
+	if got := status(res, "slackgen_app.go"); got != Unchanged {
+		t.Errorf("slackgen_app.go: %s, want unchanged", got)
+	}
+}
+
+func TestAddAndRemoveCommand(t *testing.T) {
+	dir := newProject(t, "hello")
+	generate(t, Options{Dir: dir})
+	writeFile(t, dir, "handlers/hello_command.go", readFile(t, dir, "handlers/hello_command.go")+"\n// my edit\n")
+
+	m := readFile(t, dir, "manifest.yaml")
+	m = strings.Replace(m, "  slash_commands:\n", "  slash_commands:\n    - command: /deploy\n      url: https://example.com/slack/events\n      description: Deploy\n", 1)
+	writeFile(t, dir, "manifest.yaml", m)
+	res := generate(t, Options{Dir: dir})
+	for path, want := range map[string]Status{
+		"handlers/deploy_command.go":      Created,
+		"handlers/deploy_command_test.go": Created,
+		"handlers/slackgen_handlers.go":   Updated,
+		"handlers/hello_command.go":       Skipped,
+		"slackgen.lock":                   "",
+	} {
+		if got := status(res, path); got != want {
+			t.Errorf("add: %s: %q, want %q", path, got, want)
+		}
+	}
+	if !strings.Contains(readFile(t, dir, "handlers/slackgen_handlers.go"), "HandleDeployCommand(c *slackapp.Context") {
+		t.Error("the interface has no HandleDeployCommand method")
+	}
+	if !strings.Contains(readFile(t, dir, "handlers/hello_command.go"), "// my edit") {
+		t.Error("the user's handler was rewritten")
+	}
+
+	// Remove /hello: its files stay, reported as kept; the interface drops it.
+	m = readFile(t, dir, "manifest.yaml")
+	i := strings.Index(m, "    - command: /hello")
+	j := strings.Index(m, "oauth_config:")
+	writeFile(t, dir, "manifest.yaml", m[:i]+m[j:])
+	res = generate(t, Options{Dir: dir})
+	if got := status(res, "handlers/hello_command.go"); got != Kept {
+		t.Errorf("remove: hello_command.go: %q, want kept", got)
+	}
+	if strings.Contains(readFile(t, dir, "handlers/slackgen_handlers.go"), "HandleHelloCommand") {
+		t.Error("the interface still has HandleHelloCommand")
+	}
+	if !strings.Contains(readFile(t, dir, "handlers/hello_command.go"), "// my edit") {
+		t.Error("the removed command's handler was touched")
+	}
+	// Kept files stay reported, and a rerun is still a no-op.
+	before := snapshot(t, dir)
+	res = generate(t, Options{Dir: dir})
+	if res.Stale() || status(res, "handlers/hello_command.go") != Kept {
+		t.Errorf("rerun after remove: stale=%v, hello=%s", res.Stale(), status(res, "handlers/hello_command.go"))
+	}
+	sameSnapshot(t, before, snapshot(t, dir))
+}
+
+func TestHandEditedGeneratedFile(t *testing.T) {
+	dir := newProject(t, "hello")
+	generate(t, Options{Dir: dir, Version: DevelVersion})
+	edited := readFile(t, dir, "slackgen_app.go") + "\n// hand edit\n"
+	writeFile(t, dir, "slackgen_app.go", edited)
+	writeFile(t, dir, "manifest.yaml", strings.Replace(readFile(t, dir, "manifest.yaml"), "- commands", "- commands\n      - chat:write", 1))
+	before := snapshot(t, dir)
+
+	res, err := Generate(Options{Dir: dir, SkipTidy: true, Version: DevelVersion})
+	var ce *ConflictError
+	if !errors.As(err, &ce) || len(ce.Files) != 1 || ce.Files[0] != "slackgen_app.go" {
+		t.Fatalf("err = %v, want a ConflictError naming slackgen_app.go", err)
+	}
+	if !strings.Contains(err.Error(), "--force") {
+		t.Errorf("the error does not say how to proceed: %v", err)
+	}
+	if status(res, "slackgen_app.go") != Conflict {
+		t.Errorf("status %s, want conflict", status(res, "slackgen_app.go"))
+	}
+	sameSnapshot(t, before, snapshot(t, dir)) // nothing written, lock included
+
+	res = generate(t, Options{Dir: dir, Force: true})
+	if status(res, "slackgen_app.go") != Updated {
+		t.Errorf("--force: status %s, want updated", status(res, "slackgen_app.go"))
+	}
+	got := readFile(t, dir, "slackgen_app.go")
+	if strings.Contains(got, "hand edit") || !strings.Contains(got, `"chat:write"`) {
+		t.Error("--force did not rewrite the file from the new manifest")
+	}
+}
+
+func TestDeletedScaffoldedFileIsRecreated(t *testing.T) {
+	dir := newProject(t, "hello")
+	generate(t, Options{Dir: dir})
+	if err := os.Remove(filepath.Join(dir, "handlers", "hello_command_test.go")); err != nil {
+		t.Fatal(err)
+	}
+	res := generate(t, Options{Dir: dir})
+	if got := status(res, "handlers/hello_command_test.go"); got != Created {
+		t.Errorf("status %q, want created", got)
+	}
+}
+
+func TestDryRunAndCheck(t *testing.T) {
+	dir := newProject(t, "hello")
+	generate(t, Options{Dir: dir})
+	writeFile(t, dir, "manifest.yaml", strings.Replace(readFile(t, dir, "manifest.yaml"), "- commands", "- commands\n      - chat:write", 1))
+	before := snapshot(t, dir)
+
+	var diff bytes.Buffer
+	res := generate(t, Options{Dir: dir, DryRun: true, Out: &diff})
+	if !res.Stale() {
+		t.Error("dry run: not stale")
+	}
+	for _, want := range []string{"--- a/slackgen_app.go", "+++ b/slackgen_app.go", `+	cfg.BotScopes = []string{"chat:write", "commands"}`} {
+		if !strings.Contains(diff.String(), want) {
+			t.Errorf("diff lacks %q:\n%s", want, diff.String())
+		}
+	}
+	sameSnapshot(t, before, snapshot(t, dir))
+
+	if res := generate(t, Options{Dir: dir, Check: true}); !res.Stale() {
+		t.Error("check: not stale after a manifest change")
+	}
+	sameSnapshot(t, before, snapshot(t, dir))
+	generate(t, Options{Dir: dir})
+	if res := generate(t, Options{Dir: dir, Check: true}); res.Stale() {
+		t.Error("check: stale right after generate")
+	}
+}
+
+func TestOverlay(t *testing.T) {
+	dir := newProject(t, "hello")
+	overlay := filepath.Join(dir, "team")
+	if err := os.MkdirAll(filepath.Join(overlay, "handlers"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, overlay, "CODEOWNERS.tmpl", "* @{{ .Name | lower }}-team\n")
+	writeFile(t, overlay, "handlers/[command]_command.go.tmpl", "package handlers\n\nimport \"github.com/slackgen/slackgen/runtime/slackapp\"\n\n// team template\nfunc (h *Handlers) Handle{{ .Command.Ident }}Command(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {\n\treturn slackapp.Text(\"team\"), nil\n}\n")
+	res := generate(t, Options{Dir: dir, Templates: overlay})
+	if got := readFile(t, dir, "CODEOWNERS"); got != "* @hello-team\n" {
+		t.Errorf("added file: %q", got)
+	}
+	if !strings.Contains(readFile(t, dir, "handlers/hello_command.go"), "// team template") {
+		t.Error("the overlay did not override the command template")
+	}
+	if !strings.Contains(readFile(t, dir, ConfigFile), "templates: team") {
+		t.Errorf("slackgen.yaml does not record the overlay:\n%s", readFile(t, dir, ConfigFile))
+	}
+	if status(res, "CODEOWNERS") != Created {
+		t.Errorf("CODEOWNERS: %s", status(res, "CODEOWNERS"))
+	}
+	// Recorded: a plain rerun uses it and changes nothing.
+	if res := generate(t, Options{Dir: dir}); res.Stale() {
+		t.Error("rerun with the recorded overlay is stale")
+	}
+	// Changing an overlay template changes the input hash: the lock is rewritten.
+	writeFile(t, overlay, "CODEOWNERS.tmpl", "* @platform\n")
+	if res := generate(t, Options{Dir: dir, Check: true}); !res.Stale() {
+		t.Error("check after an overlay change: not stale")
+	}
+}
+
+func TestTemplateErrorNamesTemplate(t *testing.T) {
+	dir := newProject(t, "hello")
+	overlay := filepath.Join(dir, "team")
+	if err := os.MkdirAll(overlay, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, overlay, "NOTES.md.tmpl", "line one\n{{ .NoSuchField }}\n")
+	_, err := Generate(Options{Dir: dir, SkipTidy: true, Version: DevelVersion, Templates: overlay})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(overlay, "NOTES.md.tmpl")+":2:") {
+		t.Fatalf("err = %v, want the template path and line 2", err)
+	}
+	writeFile(t, overlay, "NOTES.md.tmpl", "{{ if }}\n")
+	_, err = Generate(Options{Dir: dir, SkipTidy: true, Version: DevelVersion, Templates: overlay})
+	if err == nil || !strings.Contains(err.Error(), "NOTES.md.tmpl:1:") {
+		t.Fatalf("err = %v, want the template path and line 1", err)
+	}
+}
+
+func TestEmbeddedTemplateErrorNamesEmbeddedPath(t *testing.T) {
+	_, err := render([]templateSource{{path: "x.go.tmpl", name: "templates/project/x.go.tmpl", text: "package x\n\nfunc {{ .Name }}( {\n"}}, &App{Name: "f"})
+	if err == nil || !strings.Contains(err.Error(), "templates/project/x.go.tmpl") || !strings.Contains(err.Error(), "3:") {
+		t.Fatalf("err = %v, want the template name and the line of invalid Go", err)
+	}
+}
+
+func TestNameCollision(t *testing.T) {
+	dir := newProject(t, "hello")
+	m := readFile(t, dir, "manifest.yaml")
+	m = strings.Replace(m, "  slash_commands:\n", "  slash_commands:\n    - command: /he-llo\n      url: https://example.com/slack/events\n      description: Another\n", 1)
+	m = strings.Replace(m, "/hello", "/he_llo", 1)
+	writeFile(t, dir, "manifest.yaml", m)
+	_, err := Generate(Options{Dir: dir, SkipTidy: true, Version: DevelVersion})
+	if err == nil || !strings.Contains(err.Error(), "HeLlo") || !strings.Contains(err.Error(), "rename") {
+		t.Fatalf("err = %v, want a collision naming the Go identifier", err)
+	}
+}
+
+func TestMissingConfig(t *testing.T) {
+	_, err := Generate(Options{Dir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "slackgen init") {
+		t.Fatalf("err = %v, want a hint to run slackgen init", err)
+	}
+}
+
+func TestReleaseVersionRequiresRuntime(t *testing.T) {
+	dir := newProject(t, "hello")
+	cfg := strings.Replace(readFile(t, dir, ConfigFile), "runtime_dir: ../../runtime\n", "", 1)
+	writeFile(t, dir, ConfigFile, cfg)
+	generate(t, Options{Dir: dir, Version: "v1.2.3"})
+	gomod := readFile(t, dir, "go.mod")
+	if !strings.Contains(gomod, "github.com/slackgen/slackgen/runtime v1.2.3") || strings.Contains(gomod, "replace") {
+		t.Errorf("go.mod:\n%s", gomod)
+	}
+	if !strings.Contains(readFile(t, dir, LockFile), `"generator": "v1.2.3"`) {
+		t.Error("the lock does not record the generator version")
+	}
+}
