@@ -66,7 +66,7 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 				return e.AddCommand(SlashCommand{Command: "/deploy", URL: "https://example.com/slack/events", Description: "Deploy a service", UsageHint: "[service]"})
 			},
 			added: []string{"slash command /deploy"},
-			want: strings.Replace(editBase, "      description: Say hello\n", "      description: Say hello\n    - command: /deploy\n      url: https://example.com/slack/events\n      description: Deploy a service\n      usage_hint: '[service]'\n", 1),
+			want:  strings.Replace(editBase, "      description: Say hello\n", "      description: Say hello\n    - command: /deploy\n      url: https://example.com/slack/events\n      description: Deploy a service\n      usage_hint: '[service]'\n", 1),
 		},
 		{
 			name:  "user scope creates the list",
