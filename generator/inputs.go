@@ -110,7 +110,10 @@ func loadInputs(dir string, cfg *Config, cfgData []byte) (*inputs, error) {
 func parseManifest(name string, data []byte) (*manifest.Manifest, error) {
 	m, err := manifest.Parse(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w\nfix the manifest (`slackgen validate` lists every problem) and rerun", err)
+		return nil, fmt.Errorf("%w\nfix the manifest and rerun", err)
+	}
+	if diags := m.Validate(); diags.HasErrors() {
+		return nil, fmt.Errorf("%w\nfix the manifest (`slackgen validate` lists every problem) and rerun", diags.Errors())
 	}
 	return m, nil
 }
