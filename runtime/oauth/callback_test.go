@@ -45,7 +45,10 @@ func TestCallbackSuccessStoresEveryField(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("stored installation\n got %+v\nwant %+v", got, want)
 	}
-	if uris := env.fs.redirectURIs; len(uris) != 1 || uris[0] != "https://app.example.com/slack/oauth_redirect" {
+	env.fs.mu.Lock()
+	uris := env.fs.redirectURIs
+	env.fs.mu.Unlock()
+	if len(uris) != 1 || uris[0] != "https://app.example.com/slack/oauth_redirect" {
 		t.Errorf("redirect_uri sent to oauth.v2.access: %q", uris)
 	}
 
@@ -206,7 +209,7 @@ func TestCallbackFailures(t *testing.T) {
 		{
 			name: "Slack answers 503",
 			prepare: func(t *testing.T, s *setup) (url.Values, []*http.Cookie) {
-				s.env.fs.accessStatus = http.StatusServiceUnavailable
+				s.env.fs.set(func(fs *fakeSlack) { fs.accessStatus = http.StatusServiceUnavailable })
 				return url.Values{"code": {"good-code"}, "state": {s.state}}, []*http.Cookie{s.cookie}
 			},
 			wantStatus: 502, wantReason: ReasonExchangeFailed,
@@ -214,7 +217,7 @@ func TestCallbackFailures(t *testing.T) {
 		{
 			name: "auth.test fails",
 			prepare: func(t *testing.T, s *setup) (url.Values, []*http.Cookie) {
-				s.env.fs.authTestFail = true
+				s.env.fs.set(func(fs *fakeSlack) { fs.authTestFail = true })
 				return url.Values{"code": {"good-code"}, "state": {s.state}}, []*http.Cookie{s.cookie}
 			},
 			wantStatus: 502, wantReason: ReasonAuthTestFailed,

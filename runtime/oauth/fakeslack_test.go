@@ -194,6 +194,13 @@ func (fs *fakeSlack) addCode(code string, resp map[string]any) {
 	}
 }
 
+// set changes the fake under its lock.
+func (fs *fakeSlack) set(change func(fs *fakeSlack)) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	change(fs)
+}
+
 func (fs *fakeSlack) addRefreshToken(token, typ string) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
