@@ -162,7 +162,9 @@ func TestSendCommand(t *testing.T) {
 
 func TestSendCommandErrors(t *testing.T) {
 	srv, fa := newTrafficPair(t, func(c *AppConfig) { c.CommandURLs = map[string]string{"/deploy": ""} })
-	fa.setReply(func(w http.ResponseWriter, r *http.Request, body []byte) { http.Error(w, "nope", http.StatusInternalServerError) })
+	fa.setReply(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		http.Error(w, "nope", http.StatusInternalServerError)
+	})
 	ctx := context.Background()
 	if _, err := srv.SendCommand(ctx, "", "/other", ""); err == nil || !strings.Contains(err.Error(), "not one of the app's commands") {
 		t.Errorf("unknown command: %v", err)
@@ -280,7 +282,9 @@ func TestVerifyURLWrongAnswer(t *testing.T) {
 }
 
 func TestSendInteractions(t *testing.T) {
-	srv, fa := newTrafficPair(t, func(c *AppConfig) { c.InteractivityURL = c.RequestURL[:strings.LastIndex(c.RequestURL, "/")] + "/interactive" })
+	srv, fa := newTrafficPair(t, func(c *AppConfig) {
+		c.InteractivityURL = c.RequestURL[:strings.LastIndex(c.RequestURL, "/")] + "/interactive"
+	})
 	ctx := context.Background()
 	resp := installApp(t, srv, "T0001")
 	api := slack.New(resp.AccessToken, slack.OptionAPIURL(srv.APIURL()))

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// writeEnvFile sets the KEY=value pairs of kv in the env file at path,
+// keeping its other lines (an app's .env may hold DATABASE_URL and the
+// like), and replaces the file atomically with mode 0600: secrets are in it.
+func writeEnvFile(path string, kv []string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	set := map[string]string{}
+	var order []string
+	for _, pair := range kv {
+		k, v, _ := strings.Cut(pair, "=")
+		set[k] = v
+		order = append(order, k)
+	}
+	var out bytes.Buffer
+	written := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(old))
+	for sc.Scan() {
+		line := sc.Text()
+		key, _, isPair := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
+		key = strings.TrimSpace(key)
+		if v, ours := set[key]; isPair && ours {
+			if !written[key] {
+				fmt.Fprintf(&out, "%s=%s\n", key, v)
+				written[key] = true
+			}
+			continue
+		}
+		out.WriteString(line + "\n")
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(old) == 0 {
+		out.WriteString("# Written by `slackgen emulate`: the local Slack emulator's app credentials.\n")
+	}
+	for _, k := range order {
+		if !written[k] {
+			fmt.Fprintf(&out, "%s=%s\n", k, set[k])
+		}
+	}
+	return writeFileAtomic(path, out.Bytes(), 0o600)
+}
+
+// writeFileAtomic writes data to a temporary file next to path and renames
+// it over path, so readers never see a partial file.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful rename there is nothing to remove
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// readEnvValue returns the value of key in the env file at path.
+func readEnvValue(path, key string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
+		if ok && strings.TrimSpace(k) == key {
+			return strings.Trim(strings.TrimSpace(v), `"'`), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no %s", path, key)
+}

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slackgen/slackgen/runtime/slacktest"
+	"github.com/spf13/cobra"
+)
+
+// sendKinds maps `emulate send KIND` to its positional argument, stored
+// into the request by set.
+var sendKinds = map[string]struct {
+	arg string // name of the required argument; "" when none
+	set func(r *slacktest.SendRequest, arg string)
+}{
+	"command":          {"/COMMAND", func(r *slacktest.SendRequest, a string) { r.Command = a }},
+	"event":            {"TYPE", func(r *slacktest.SendRequest, a string) { r.Type = a }},
+	"action":           {"ACTION_ID", func(r *slacktest.SendRequest, a string) { r.ActionID = a }},
+	"view_submission":  {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
+	"shortcut":         {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
+	"message_shortcut": {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
+	"url_verification": {},
+	"uninstall":        {},
+	"tokens_revoked":   {},
+}
+
+type sendOptions struct {
+	emulator string
+	envFile  string
+	team     string
+	text     string
+	channel  string
+	value    string
+	values   string
+	wait     time.Duration
+}
+
+func newEmulateSendCmd(e *env) *cobra.Command {
+	var o sendOptions
+	cmd := &cobra.Command{
+		Use:   "send KIND [ARG]",
+		Short: "Send signed Slack traffic to the app through a running emulator",
+		Long: `send asks a running 'slackgen emulate' to sign and deliver traffic to the app,
+exactly as Slack would, and prints the app's reply. KIND is one of
+
+  command /COMMAND       a slash command (--text)
+  event TYPE             an Events API event: app_mention, message, app_home_opened, … (--text, --channel)
+  action ACTION_ID       a block action (button click) (--value)
+  view_submission CALLBACK_ID   a modal submission (--values '{"block":{"action":{"type":"plain_text_input","value":"x"}}}')
+  shortcut CALLBACK_ID   a global shortcut
+  message_shortcut CALLBACK_ID  a message shortcut (--text: the message)
+  url_verification       the Events API URL check
+  uninstall              revoke the team's tokens, then send app_uninstalled
+  tokens_revoked         revoke the team's tokens, then send tokens_revoked
+
+The emulator is found with --emulator, else SLACK_URL from --env-file, else
+the SLACK_URL environment variable, else http://127.0.0.1:3001.
+Exit status: 0 when the app answered 2xx, 1 when it answered otherwise or
+could not be reached, 2 for bad arguments.`,
+		Example: `  slackgen emulate send command /hello --text "hi there"
+  slackgen emulate send event app_mention --text "status?" --team T0002
+  slackgen emulate send action approve --value 42 --env-file .env`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError("name what to send: one of %s", strings.Join(sortedKinds(), ", "))
+			}
+			k, ok := sendKinds[args[0]]
+			switch {
+			case !ok:
+				return usageError("unknown traffic kind %q: one of %s", args[0], strings.Join(sortedKinds(), ", "))
+			case k.arg != "" && len(args) != 2:
+				return usageError("send %s needs %s", args[0], k.arg)
+			case k.arg == "" && len(args) != 1:
+				return usageError("send %s takes no argument", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := slacktest.SendRequest{Team: o.team, Text: o.text, Channel: o.channel, Value: o.value}
+			if k := sendKinds[args[0]]; k.set != nil {
+				k.set(&req, args[1])
+			}
+			if o.values != "" {
+				if err := json.Unmarshal([]byte(o.values), &req.Values); err != nil {
+					return usageError("--values must be JSON like {\"block\":{\"action\":{\"type\":\"plain_text_input\",\"value\":\"x\"}}}: %v", err)
+				}
+			}
+			return runSend(cmd.Context(), e, o, args[0], req)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.emulator, "emulator", "", "the emulator's URL (default: SLACK_URL from --env-file or the environment, else http://127.0.0.1:3001)")
+	f.StringVar(&o.envFile, "env-file", "", "read the emulator's URL (SLACK_URL) from this env file")
+	f.StringVar(&o.team, "team", "", "the team (T…) or enterprise (E…) id traffic comes from (default: the first workspace, T0001)")
+	f.StringVar(&o.text, "text", "", "text of the command, event or message")
+	f.StringVar(&o.channel, "channel", "", "channel id of an event (default: the team's general channel)")
+	f.StringVar(&o.value, "value", "", "value of a block action")
+	f.StringVar(&o.values, "values", "", "state values of a view submission, as JSON")
+	f.DurationVar(&o.wait, "wait", 0, "wait up to this long for the emulator (and --env-file) to be ready, e.g. right after starting it")
+	return cmd
+}
+
+func sortedKinds() []string {
+	var ks []string
+	for k := range sendKinds {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// emulatorURL resolves where the emulator is.
+func (o sendOptions) emulatorURL() (string, error) {
+	if o.emulator != "" {
+		return strings.TrimSuffix(o.emulator, "/"), nil
+	}
+	if o.envFile != "" {
+		v, err := readEnvValue(o.envFile, "SLACK_URL")
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSuffix(v, "/"), nil
+	}
+	if v := os.Getenv("SLACK_URL"); v != "" {
+		return strings.TrimSuffix(v, "/"), nil
+	}
+	return "http://127.0.0.1:3001", nil
+}
+
+func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slacktest.SendRequest) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return failf("encoding the request: %w", err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	deadline := time.Now().Add(o.wait)
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		base, uerr := o.emulatorURL()
+		if uerr == nil {
+			hreq, rerr := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_emulator/send/"+kind, bytes.NewReader(body))
+			if rerr != nil {
+				return usageError("emulator URL %q: %v", base, rerr)
+			}
+			hreq.Header.Set("Content-Type", "application/json")
+			if resp, err = client.Do(hreq); err == nil {
+				break
+			}
+			err = fmt.Errorf("no emulator answered at %s: %w (start one with 'slackgen emulate', or point --emulator at it)", base, err)
+		} else {
+			err = fmt.Errorf("finding the emulator: %w", uerr)
+		}
+		if time.Now().After(deadline) || attempt >= 1000 {
+			return failf("%w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return failf("%w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 2<<20))
+	if err != nil {
+		return failf("reading the emulator's answer: %w", err)
+	}
+	var res slacktest.SendResult
+	if err := json.Unmarshal(data, &res); err != nil {
+		return failf("the emulator answered %s with something else than JSON: %.200s", resp.Status, data)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return failf("%s", strings.TrimPrefix(res.Error, "slacktest: "))
+	}
+	if res.Body != "" {
+		fmt.Fprint(e.stdout, res.Body)
+		if !strings.HasSuffix(res.Body, "\n") {
+			fmt.Fprintln(e.stdout)
+		}
+	}
+	if res.Status < 200 || res.Status > 299 {
+		return failf("the app answered %d %s", res.Status, http.StatusText(res.Status))
+	}
+	if res.Error != "" {
+		return failf("%s", strings.TrimPrefix(res.Error, "slacktest: "))
+	}
+	return nil
+}
