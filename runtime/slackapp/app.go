@@ -246,8 +246,10 @@ func (a *App) Options(actionID string, h OptionsHandler) { a.options[actionID] =
 func (a *App) Drain(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
-		a.pool.wait()
+		// Handlers past their ack may still queue pool jobs (Socket Mode
+		// interactions), so wait for them first.
 		a.inflight.Wait()
+		a.pool.wait()
 		close(done)
 	}()
 	select {

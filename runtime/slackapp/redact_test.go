@@ -27,8 +27,8 @@ func TestRedactingHandler(t *testing.T) {
 			l.Info("m", "v", "xoxp-1-PA xoxe.xoxp-1-PB xoxe-1-PC xapp-1-A1-PD xoxa-2-PE xoxr-PF")
 		}, []string{"PA", "PB", "PC", "PD", "PE", "PF"}, []string{"xapp-[REDACTED]", "xoxp-[REDACTED]"}},
 		{"secret-named attributes", func(l *slog.Logger) {
-			l.Info("m", "client_secret", "cs-123", "SLACK_SIGNING_SECRET", "ss-456", "refreshToken", "rt-789", "state_secret", 42)
-		}, []string{"cs-123", "ss-456", "rt-789", "42"}, []string{`"client_secret":"[REDACTED]"`}},
+			l.Info("m", "client_secret", "cs-123", "SLACK_SIGNING_SECRET", "ss-456", "refreshToken", "rt-789", "state_secret", 98765)
+		}, []string{"cs-123", "ss-456", "rt-789", "98765"}, []string{`"client_secret":"[REDACTED]"`}},
 		{"errors and stringers", func(l *slog.Logger) {
 			l.Error("m", "err", errors.New("invalid_auth for xoxb-99-err"), "h", tokenHolder{"xoxp-99-str"})
 		}, []string{"99-err", "99-str"}, []string{"invalid_auth for xoxb-[REDACTED]"}},
