@@ -289,7 +289,14 @@ func (c *checker) checkString(n *yaml.Node, r *rule, ptr, path string) {
 		if s := closest(n.Value, r.enum); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
-		c.add(n, Error, ptr, fmt.Sprintf("%s must be one of %s, not %q", path, strings.Join(r.enum, ", "), n.Value), hint)
+		msg := fmt.Sprintf("%s must be one of %s, not %q", path, strings.Join(r.enum, ", "), n.Value)
+		if len(r.enum) > 6 {
+			msg = fmt.Sprintf("%s %q is not one of the %d values Slack accepts", path, n.Value, len(r.enum))
+			if hint == "" {
+				hint = "e.g. " + strings.Join(r.enum[:4], ", ")
+			}
+		}
+		c.add(n, Error, ptr, msg, hint)
 	}
 	if r.check != nil {
 		if msg := r.check(n.Value); msg != "" {
