@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slackgen/slackgen/runtime/installstore"
+	"github.com/slackgen/slackgen/runtime/oauth"
 	"github.com/slackgen/slackgen/runtime/signature"
 	"github.com/slackgen/slackgen/runtime/statestore"
 )
@@ -63,6 +64,9 @@ type App struct {
 	options         map[string]OptionsHandler
 
 	routes map[string]kindSet
+
+	flow       *oauth.Flow
+	oauthEdits []func(*oauth.Config)
 
 	auth   *authorizer
 	dedupe *dedupe
@@ -158,6 +162,9 @@ func New(cfg *Config, opts ...Option) (*App, error) {
 			return nil, fmt.Errorf("slackapp: %w", err)
 		}
 		a.verifier = v
+	}
+	if err := a.setupOAuth(); err != nil {
+		return nil, err
 	}
 	a.auth = newAuthorizer(a)
 	a.dedupe = newDedupe(a.cfg.DedupeSize, a.cfg.DedupeTTL, time.Now)

@@ -3,6 +3,7 @@ package slackapp
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -91,8 +92,12 @@ type Config struct {
 	UserScopes []string
 	// InstallPath serves the "Add to Slack" page (default /slack/install).
 	InstallPath string
-	// RedirectPath is the OAuth redirect (default /slack/oauth_redirect).
+	// RedirectPath is the OAuth redirect (default /slack/oauth_redirect, or
+	// the path of RedirectURL).
 	RedirectPath string
+	// RedirectURL is the manifest's absolute redirect URL, sent as
+	// redirect_uri. When empty, Slack uses the app's only redirect URL.
+	RedirectURL string
 	// TokenRotation is true when the manifest enables token rotation.
 	TokenRotation bool
 	// InstallURL is the absolute URL of the install page, shown to users
@@ -181,6 +186,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.RedirectPath == "" {
 		c.RedirectPath = DefaultRedirectPath
+		if u, err := url.Parse(c.RedirectURL); err == nil && c.RedirectURL != "" && u.Path != "" {
+			c.RedirectPath = u.Path
+		}
 	}
 	if c.AckDeadline <= 0 {
 		c.AckDeadline = DefaultAckDeadline

@@ -64,8 +64,8 @@ func TestNewReportsAllMissingVariables(t *testing.T) {
 			func(c *slackapp.Config) { c.SocketMode = true }, []string{"SLACK_APP_TOKEN"}},
 		{"socket mode complete", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, nil,
 			func(c *slackapp.Config) { c.SocketMode = true }, nil},
-		{"OAuth complete", map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_STATE_SECRET": "3"},
-			[]slackapp.Option{slackapp.WithInstallationStore(memstore.New())}, nil, nil},
+		{"OAuth complete", map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "2", "SLACK_STATE_SECRET": "0123456789abcdef0123456789abcdef"},
+			[]slackapp.Option{slackapp.WithInstallationStore(memstore.New())}, func(c *slackapp.Config) { c.BotScopes = []string{"commands"} }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,6 +55,7 @@ func newFixture(t *testing.T, edit func(*slackapp.Config), opts ...slackapp.Opti
 		ClientID:       "123.456", ClientSecret: "client-secret", StateSecret: "state-secret-state-secret-state-secret",
 		SlackURL:    f.rec.Server.URL,
 		AckDeadline: 300 * time.Millisecond,
+		BotScopes:   []string{"commands", "chat:write"},
 	}
 	if edit != nil {
 		edit(cfg)

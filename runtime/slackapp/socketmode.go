@@ -43,6 +43,7 @@ func (a *App) RunSocketMode(ctx context.Context) error {
 			}
 		}
 	}()
+	a.runRotation(runCtx)
 	a.log.Info("connecting over Socket Mode")
 	err := sm.RunContext(runCtx)
 	cancel()
