@@ -135,3 +135,11 @@ func httptestServe(h http.Handler, req *http.Request) *httptest.ResponseRecorder
 }
 
 type httptestRequest = http.Request
+
+// exampleT is a testing.TB for examples (which have no *testing.T); its
+// cleanups never run, which is fine for a process that exits.
+type exampleT struct{ testing.TB }
+
+func (exampleT) Cleanup(func()) {}
+func (exampleT) Helper()        {}
+func (exampleT) Log(...any)     {}
