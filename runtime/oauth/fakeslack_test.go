@@ -41,6 +41,8 @@ type fakeSlack struct {
 	// redirectURIs records redirect_uri of each code exchange.
 	redirectURIs []string
 	serial       int
+	// refreshLifetime is expires_in of refreshed tokens; 12h when zero.
+	refreshLifetime int
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -103,9 +105,13 @@ func (fs *fakeSlack) oauthAccess(w http.ResponseWriter, r *http.Request) {
 		prefix := map[string]string{"bot": "xoxe.xoxb-", "user": "xoxe.xoxp-"}[typ]
 		next := fmt.Sprintf("xoxe-1-refresh-%d", fs.serial)
 		fs.refresh[next] = typ
+		lifetime := fs.refreshLifetime
+		if lifetime == 0 {
+			lifetime = 43200
+		}
 		writeJSON(w, map[string]any{
 			"ok": true, "access_token": fmt.Sprintf("%srotated-%d", prefix, fs.serial),
-			"token_type": typ, "refresh_token": next, "expires_in": 43200,
+			"token_type": typ, "refresh_token": next, "expires_in": lifetime,
 		})
 		return
 	}

@@ -117,7 +117,7 @@ func (rt *Rotator) Tokens(ctx context.Context, q installstore.Query) (*installst
 		// up does not fail the others, but bounded.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rt.cfg.RefreshTimeout)
 		defer cancel()
-		return rt.refresh(rctx, q)
+		return rt.refresh(rctx, q, inst)
 	})
 	select {
 	case res := <-ch:
@@ -206,7 +206,11 @@ func (rt *Rotator) stale(inst *installstore.Installation) bool {
 }
 
 // refresh runs one refresh of q's installation under the store's lock.
-func (rt *Rotator) refresh(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
+// seen is the record the decision to refresh was taken on: a token is
+// refreshed only when it is still due and its refresh token is still the one
+// seen. A changed refresh token means another replica refreshed while this
+// one waited for the lock; its successor is used, never re-spent.
+func (rt *Rotator) refresh(ctx context.Context, q installstore.Query, seen *installstore.Installation) (*installstore.Installation, error) {
 	var (
 		result    *installstore.Installation
 		refreshed bool
@@ -217,13 +221,15 @@ func (rt *Rotator) refresh(ctx context.Context, q installstore.Query) (*installs
 			return nil, installstore.ErrNotFound
 		}
 		result = cur
-		if !rt.stale(cur) {
+		botDue := rt.due(cur.BotRefreshToken, cur.BotTokenExpiresAt) && cur.BotRefreshToken == seen.BotRefreshToken
+		userDue := rt.due(cur.UserRefreshToken, cur.UserTokenExpiresAt) && cur.UserRefreshToken == seen.UserRefreshToken
+		if !botDue && !userDue {
 			// Another replica refreshed while we waited for the lock.
 			return nil, nil
 		}
 		next := cur.Clone()
 		changed := false
-		if rt.due(cur.BotRefreshToken, cur.BotTokenExpiresAt) {
+		if botDue {
 			resp, err := rt.spend(ctx, cur.BotRefreshToken)
 			if err != nil {
 				return nil, fmt.Errorf("oauth: refreshing the bot token: %w", err)
@@ -232,7 +238,7 @@ func (rt *Rotator) refresh(ctx context.Context, q installstore.Query) (*installs
 			next.BotTokenExpiresAt = expiry(rt.now().UTC(), resp.ExpiresIn)
 			changed = true
 		}
-		if rt.due(cur.UserRefreshToken, cur.UserTokenExpiresAt) {
+		if userDue {
 			resp, err := rt.spend(ctx, cur.UserRefreshToken)
 			if err != nil {
 				if !changed {
@@ -259,6 +265,10 @@ func (rt *Rotator) refresh(ctx context.Context, q installstore.Query) (*installs
 	}
 	if refreshed {
 		rt.log.InfoContext(ctx, "oauth: tokens refreshed", "team_id", q.TeamID, "enterprise_id", q.EnterpriseID, "user_id", q.UserID)
+		if rt.stale(result) {
+			rt.log.WarnContext(ctx, "oauth: refreshed tokens expire within RefreshBefore; every call will refresh again: lower RefreshBefore below the token lifetime",
+				"refresh_before", rt.cfg.RefreshBefore.String(), "bot_expires_at", result.BotTokenExpiresAt, "user_expires_at", result.UserTokenExpiresAt)
+		}
 	}
 	if userErr != nil {
 		// The bot token is fresh and stored; the user token keeps working

@@ -283,3 +283,31 @@ func TestNewRotatorValidates(t *testing.T) {
 		t.Error("NewRotator with an ftp Slack URL did not fail")
 	}
 }
+
+// A replica that decided to refresh on an old record, and got the lock after
+// a peer refreshed, uses the peer's tokens even when they are due again
+// (token lifetime below RefreshBefore): it never spends the successor.
+func TestRefreshUsesPeerResult(t *testing.T) {
+	env := newTestEnv(t, nil)
+	saveRotating(t, env, time.Now().Add(time.Minute), time.Now().Add(time.Minute))
+	seen := &installstore.Installation{BotRefreshToken: "xoxe-0-older", UserRefreshToken: "xoxe-0-older-user"}
+	got, err := env.flow.rotator.refresh(context.Background(), rotKey, seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.BotToken != "xoxe.xoxb-1-bot-token" || env.fs.refreshCount() != 0 {
+		t.Errorf("refreshed a token a peer had refreshed: %q, %d calls", got.BotToken, env.fs.refreshCount())
+	}
+}
+
+func TestRefreshWarnsWhenLifetimeBelowMargin(t *testing.T) {
+	env := newTestEnv(t, nil)
+	env.fs.set(func(fs *fakeSlack) { fs.refreshLifetime = 60 })
+	saveRotating(t, env, time.Now().Add(time.Minute), time.Now().Add(24*time.Hour))
+	if _, err := env.flow.Tokens(context.Background(), rotKey); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(env.logs.String(), "lower RefreshBefore below the token lifetime") {
+		t.Errorf("no warning for a token lifetime below RefreshBefore:\n%s", env.logs)
+	}
+}
