@@ -2,7 +2,6 @@ package slacktest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -63,7 +62,7 @@ func (s *Server) SendInteraction(ctx context.Context, team string, payload map[s
 	}
 	s.record(Message{From: "user", Via: interactionVia(typ), Team: a.ws.ID, User: a.ws.UserID, Text: describe(p)})
 	s.mu.Unlock()
-	body, err := json.Marshal(p)
+	body, err := marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: encoding the payload: %w", err)
 	}

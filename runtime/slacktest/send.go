@@ -257,7 +257,7 @@ func (s *Server) SendEvent(ctx context.Context, team string, event map[string]an
 		s.record(Message{From: "user", Via: "event", Team: a.ws.ID, Channel: ch, User: a.ws.UserID, TS: ts, Text: text})
 	}
 	s.mu.Unlock()
-	body, err := json.Marshal(envelope)
+	body, err := marshal(envelope)
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: encoding the event: %w", err)
 	}
@@ -374,6 +374,18 @@ func (s *Server) VerifyURL(ctx context.Context) (*Reply, error) {
 		return reply, fmt.Errorf("slacktest: the app answered url_verification without the challenge (got %q)", truncate(string(reply.Body), 200))
 	}
 	return reply, nil
+}
+
+// marshal encodes v as Slack does: without escaping <, > and & (mentions
+// like <@U123> arrive verbatim).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func truncate(s string, n int) string {

@@ -1,0 +1,210 @@
+package slacktest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func postJSON(t *testing.T, u, body string) (int, SendResult) {
+	t.Helper()
+	resp, err := http.Post(u, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res SendResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, res
+}
+
+func TestControlSend(t *testing.T) {
+	srv, fa := newTrafficPair(t, nil)
+	fa.setReply(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var ev struct{ Type, Challenge string }
+		if json.Unmarshal(body, &ev) == nil && ev.Type == "url_verification" {
+			io.WriteString(w, ev.Challenge)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"text":"ack"}`)
+	})
+	tests := []struct {
+		kind, body string
+		check      func(t *testing.T, body []byte)
+	}{
+		{"command", `{"command":"/hello","text":"hi","team":"T0002"}`, func(t *testing.T, b []byte) {
+			if f := mustForm(t, b); f.Get("text") != "hi" || f.Get("team_id") != "T0002" {
+				t.Errorf("command %v", f)
+			}
+		}},
+		{"event", `{"type":"app_mention","text":"yo"}`, func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"type":"app_mention"`) || !strings.Contains(string(b), `> yo"`) {
+				t.Errorf("event %s", b)
+			}
+		}},
+		{"event", `{"type":"message","text":"m","channel":"C5"}`, func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"channel":"C5"`) || !strings.Contains(string(b), `"channel_type":"channel"`) {
+				t.Errorf("event %s", b)
+			}
+		}},
+		{"url_verification", `{}`, func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"challenge"`) {
+				t.Errorf("url_verification %s", b)
+			}
+		}},
+		{"action", `{"action_id":"ok","value":"1"}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "block_actions" {
+				t.Errorf("action %v", p)
+			}
+		}},
+		{"view_submission", `{"callback_id":"form","values":{"b":{"a":{"type":"plain_text_input","value":"v"}}}}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "view_submission" || !strings.Contains(mustJSON(t, p["view"]), `"value":"v"`) {
+				t.Errorf("view_submission %v", p)
+			}
+		}},
+		{"shortcut", `{"callback_id":"sc"}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "shortcut" || p["callback_id"] != "sc" {
+				t.Errorf("shortcut %v", p)
+			}
+		}},
+		{"message_shortcut", `{"callback_id":"ms","text":"msg"}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "message_action" {
+				t.Errorf("message_shortcut %v", p)
+			}
+		}},
+		{"uninstall", `{}`, func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"app_uninstalled"`) {
+				t.Errorf("uninstall %s", b)
+			}
+		}},
+		{"tokens_revoked", `{}`, func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"tokens_revoked"`) {
+				t.Errorf("tokens_revoked %s", b)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			status, res := postJSON(t, srv.URL()+"/_emulator/send/"+tt.kind, tt.body)
+			if status != 200 || res.Status != 200 || res.Error != "" {
+				t.Fatalf("status %d, result %+v", status, res)
+			}
+			_, body := fa.last(t)
+			tt.check(t, body)
+		})
+	}
+
+	if status, res := postJSON(t, srv.URL()+"/_emulator/send/bogus", `{}`); status != 400 || !strings.Contains(res.Error, "unknown traffic kind") {
+		t.Errorf("bogus kind: %d %+v", status, res)
+	}
+	if status, res := postJSON(t, srv.URL()+"/_emulator/send/command", `{`); status != 400 || res.Error == "" {
+		t.Errorf("bad JSON: %d %+v", status, res)
+	}
+	fa.Close()
+	if status, res := postJSON(t, srv.URL()+"/_emulator/send/command", `{"command":"/x"}`); status != 502 || !strings.Contains(res.Error, "did not answer") {
+		t.Errorf("app down: %d %+v", status, res)
+	}
+}
+
+func TestCaptureEndpoints(t *testing.T) {
+	srv, fa := newTrafficPair(t, nil)
+	fa.setReply(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		io.WriteString(w, "plain <b>reply</b>")
+	})
+	resp := installApp(t, srv, "T0001")
+	apiPost(t, srv, "chat.postMessage", map[string][]string{"token": {resp.AccessToken}, "channel": {"C1"}, "text": {"posted"}})
+	if _, err := srv.SendCommand(t.Context(), "T0001", "/hello", "there"); err != nil {
+		t.Fatal(err)
+	}
+
+	var msgs []Message
+	getJSON(t, srv.URL()+"/_emulator/messages", &msgs)
+	if len(msgs) != 3 || msgs[0].Text != "posted" || msgs[1].Text != "/hello there" || msgs[2].Text != "plain <b>reply</b>" {
+		t.Errorf("messages = %+v", msgs)
+	}
+	var calls []Call
+	getJSON(t, srv.URL()+"/_emulator/calls?method=chat.postMessage", &calls)
+	if len(calls) != 1 || calls[0].Params["text"] != "posted" {
+		t.Errorf("calls = %+v", calls)
+	}
+	status, page := get(t, srv.URL()+"/_emulator/")
+	if status != 200 || !strings.Contains(page, "/hello there") || !strings.Contains(page, "plain &lt;b&gt;reply&lt;/b&gt;") || !strings.Contains(page, "chat.postMessage") {
+		t.Errorf("conversation page (%d):\n%s", status, page)
+	}
+	if strings.Contains(page, resp.AccessToken) {
+		t.Error("the conversation page shows a token")
+	}
+	srv.Reset()
+	getJSON(t, srv.URL()+"/_emulator/messages", &msgs)
+	if len(msgs) != 0 {
+		t.Errorf("after Reset: %+v", msgs)
+	}
+	if status, _ := get(t, srv.URL()+"/"); status != http.StatusFound {
+		t.Errorf("GET / = %d, want a redirect to the conversation", status)
+	}
+	if r, err := http.Post(srv.URL()+"/_emulator/respond/unknown", "application/json", strings.NewReader(`{"text":"x"}`)); err != nil || r.StatusCode != 404 {
+		t.Errorf("unknown response_url: %v %v", r.StatusCode, err)
+	} else {
+		r.Body.Close()
+	}
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSeedIsDeterministic(t *testing.T) {
+	a := NewServer(t, testConfig(), WithSeed(1)).App()
+	b := NewServer(t, testConfig(), WithSeed(1)).App()
+	c := NewServer(t, testConfig(), WithSeed(2)).App()
+	if a.ClientID != b.ClientID || a.ClientSecret != b.ClientSecret || a.SigningSecret != b.SigningSecret || a.AppID != b.AppID {
+		t.Errorf("same seed, different credentials: %+v %+v", a, b)
+	}
+	if a.ClientSecret == c.ClientSecret {
+		t.Error("different seeds, same client secret")
+	}
+	r1 := NewServer(t, testConfig()).App()
+	r2 := NewServer(t, testConfig()).App()
+	if r1.ClientSecret == r2.ClientSecret {
+		t.Error("unseeded servers share a client secret")
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	if _, err := New(testConfig(), WithAddr("256.0.0.1:0")); err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Errorf("bad address: %v", err)
+	}
+	if _, err := New(testConfig(), WithWorkspaces([]Workspace{{ID: "bad"}}, nil)); err == nil {
+		t.Error("a malformed team id was accepted")
+	}
+	if _, err := New(testConfig(), WithWorkspaces([]Workspace{{ID: "T1", EnterpriseID: "E9"}}, nil)); err == nil {
+		t.Error("a workspace of an unknown enterprise was accepted")
+	}
+	srv := NewServer(t, testConfig())
+	if err := srv.AddEnterprise(Enterprise{ID: "x"}); err == nil {
+		t.Error("a malformed enterprise id was accepted")
+	}
+	if err := srv.AddEnterprise(Enterprise{ID: "E0002", Name: "Umbrella"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.AddWorkspace(Workspace{ID: "T0009", Name: "Umbrella Labs", EnterpriseID: "E0002"}); err != nil {
+		t.Fatal(err)
+	}
+	ws := srv.Workspaces()
+	if last := ws[len(ws)-1]; last.Domain != "umbrella-labs" || last.UserID != "W0009" {
+		t.Errorf("workspace = %+v", last)
+	}
+}
