@@ -79,7 +79,9 @@ func (f *Flow) callback(w http.ResponseWriter, r *http.Request) (*installstore.I
 	if err := f.cfg.Installations.Save(ctx, inst); err != nil {
 		return nil, fail(ReasonStorageFailed, http.StatusInternalServerError, fmt.Errorf("saving the installation: %w", err))
 	}
-	f.rotator.Track(installstore.Key(inst))
+	if inst.BotRefreshToken != "" || inst.UserRefreshToken != "" {
+		f.rotator.Track(installstore.Key(inst))
+	}
 	if f.cfg.AfterInstall != nil {
 		if err := f.cfg.AfterInstall(r, inst); err != nil {
 			return nil, asFailure(err, ReasonAfterInstallFailed, http.StatusInternalServerError)

@@ -53,7 +53,7 @@ func TestCallbackSuccessStoresEveryField(t *testing.T) {
 	}
 
 	body := rec.Body.String()
-	for _, s := range []string{`data-result="success"`, `href="slack://app?id=A0APP&amp;team=T0001"`, `href="https://app.slack.com/client/T0001"`} {
+	for _, s := range []string{`data-result="success"`, `href="slack://app?team=T0001&amp;id=A0APP"`, `href="https://app.slack.com/client/T0001"`} {
 		if !strings.Contains(body, s) {
 			t.Errorf("success page lacks %s:\n%s", s, body)
 		}
@@ -332,7 +332,7 @@ func TestCallbackCustomRenderers(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/welcome?team=T0001" {
 		t.Errorf("custom success: status %d Location %q", rec.Code, rec.Header().Get("Location"))
 	}
-	if gotSuccess == nil || gotSuccess.Installation.BotID != "B0001" || gotSuccess.AppURL != "slack://app?id=A0APP&team=T0001" ||
+	if gotSuccess == nil || gotSuccess.Installation.BotID != "B0001" || gotSuccess.AppURL != "slack://app?team=T0001&id=A0APP" ||
 		gotSuccess.BrowserURL != "https://app.slack.com/client/T0001" {
 		t.Errorf("RenderSuccess got %+v", gotSuccess)
 	}

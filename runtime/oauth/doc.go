@@ -42,9 +42,20 @@
 // callers in one process share one refresh (singleflight keyed by the
 // installation's key), and across processes the refresh runs inside
 // [installstore.Store.Update], which serializes read-modify-write per key;
-// the update re-checks the expiry of the current record, so a replica that
-// lost the race uses the token its peer stored instead of spending the old
-// refresh token again.
+// inside it, a token is refreshed only if it is still due and its refresh
+// token is still the one the decision was taken on, so a replica that lost
+// the race uses the tokens its peer stored instead of spending the old
+// refresh token again (the node-slack-sdk#2504 failure). Apps that only send
+// run [Rotator.Run] in the background. RefreshBefore must stay below the
+// token lifetime (Slack's is 12 hours; the default margin is 2 hours).
+//
+// # Success pages
+//
+// A workspace install ends on a page with a deep link into the Slack client
+// (slack://app?team=…&id=…) and a browser link (https://app.slack.com/client/…).
+// An org-wide install continues to the organization's admin page
+// (<enterprise url>manage/organization/apps/profile/<app id>/workspaces/add),
+// where the admin picks the workspaces that get the app.
 //
 // # Sign in with Slack
 //

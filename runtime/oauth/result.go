@@ -101,7 +101,7 @@ func (f *Flow) success(inst *installstore.Installation) *Success {
 		}
 		return s
 	}
-	s.AppURL = "slack://app?" + url.Values{"team": {inst.TeamID}, "id": {inst.AppID}}.Encode()
+	s.AppURL = "slack://app?team=" + url.QueryEscape(inst.TeamID) + "&id=" + url.QueryEscape(inst.AppID)
 	s.BrowserURL = f.cfg.ClientURL + url.PathEscape(inst.TeamID)
 	return s
 }

@@ -50,9 +50,11 @@ type RotatorConfig struct {
 //
 // The Store interface cannot list installations, so the background
 // refresher ([Rotator.Run]) refreshes the keys the rotator has seen: keys
-// passed to Tokens, installs completed by a [Flow] sharing it, and keys
-// given to [Rotator.Track] (e.g. loaded at start-up). Keys whose
-// installation is gone are forgotten.
+// passed to Tokens that found an installation with refresh tokens, installs
+// with refresh tokens completed by a [Flow] sharing it, and keys given to
+// [Rotator.Track] (e.g. loaded at start-up). Keys whose installation is gone
+// are forgotten. After a restart, a replica only knows the keys it has seen
+// since; call Track for the installations you know of at start-up.
 type Rotator struct {
 	cfg    RotatorConfig
 	apiURL string
@@ -108,7 +110,9 @@ func (rt *Rotator) Tokens(ctx context.Context, q installstore.Query) (*installst
 	if err != nil {
 		return nil, fmt.Errorf("oauth: finding the installation: %w", err)
 	}
-	rt.Track(q)
+	if inst.BotRefreshToken != "" || inst.UserRefreshToken != "" {
+		rt.Track(q)
+	}
 	if !rt.stale(inst) {
 		return inst, nil
 	}

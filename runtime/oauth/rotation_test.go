@@ -311,3 +311,22 @@ func TestRefreshWarnsWhenLifetimeBelowMargin(t *testing.T) {
 		t.Errorf("no warning for a token lifetime below RefreshBefore:\n%s", env.logs)
 	}
 }
+
+func TestTracksOnlyRotatingInstallations(t *testing.T) {
+	env := newTestEnv(t, nil)
+	if err := env.store.Save(context.Background(), &installstore.Installation{TeamID: "T0009", BotToken: "xoxb-static"}); err != nil {
+		t.Fatal(err)
+	}
+	saveRotating(t, env, time.Now().Add(24*time.Hour), time.Now().Add(24*time.Hour))
+	for _, q := range []installstore.Query{{TeamID: "T0009"}, rotKey} {
+		if _, err := env.flow.Tokens(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := env.flow.Rotator()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if _, ok := rt.keys[rotKey]; !ok || len(rt.keys) != 1 {
+		t.Errorf("tracked keys %v, want only %v", rt.keys, rotKey)
+	}
+}

@@ -149,24 +149,21 @@ func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
 	if d := v.now().Sub(time.Unix(ts, 0)); d > v.window || d < -v.window {
 		return ErrStale
 	}
-	ok = false
+	// A wrong signature is compared with every secret; a right one stops at
+	// the secret that made it, which tells an attacker nothing they could not
+	// forge anyway. List the current secret first.
 	for _, p := range v.pools {
-		// Check every secret, so timing does not tell which one matched.
-		if v.match(p, timestamp, body, &want) {
-			ok = true
+		if match(p, timestamp, body, &want) {
+			return nil
 		}
 	}
-	if !ok {
-		return ErrMismatch
-	}
-	return nil
+	return ErrMismatch
 }
 
 // match computes the MAC with the secret behind p and compares it with want
 // in constant time.
-func (v *Verifier) match(p *sync.Pool, timestamp string, body []byte, want *[sha256.Size]byte) bool {
+func match(p *sync.Pool, timestamp string, body []byte, want *[sha256.Size]byte) bool {
 	st := p.Get().(*macState)
-	defer p.Put(st)
 	st.h.Reset()
 	pre := append(st.pre[:0], version...)
 	pre = append(pre, ':')
@@ -174,8 +171,9 @@ func (v *Verifier) match(p *sync.Pool, timestamp string, body []byte, want *[sha
 	pre = append(pre, ':')
 	st.h.Write(pre)
 	st.h.Write(body)
-	sum := st.h.Sum(st.sum[:0])
-	return hmac.Equal(sum, want[:])
+	ok := hmac.Equal(st.h.Sum(st.sum[:0]), want[:])
+	p.Put(st)
+	return ok
 }
 
 // parseTimestamp parses a decimal Unix time of at most 19 digits, without a
@@ -188,30 +186,31 @@ func parseTimestamp(s string) (int64, bool) {
 	return n, err == nil
 }
 
-// decodeHex decodes 64 hex digits (either case) into dst.
+// decodeHex decodes 2*len(dst) hex digits (either case) from s into dst.
 func decodeHex(dst *[sha256.Size]byte, s string) bool {
+	s = s[:2*len(dst)]
+	bad := byte(0)
 	for i := range dst {
-		hi, ok1 := fromHex(s[2*i])
-		lo, ok2 := fromHex(s[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
-		dst[i] = hi<<4 | lo
+		hi, lo := unhex[s[2*i]], unhex[s[2*i+1]]
+		bad |= hi | lo
+		dst[i] = hi<<4 | lo&0x0f
 	}
-	return true
+	return bad&0xf0 == 0
 }
 
-func fromHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// unhex maps a hex digit to its value and any other byte to 0xff.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
 
 // Sign returns the X-Slack-Signature value Slack would send for body at
 // timestamp, signed with secret: "v0=" and 64 lowercase hex digits. The

@@ -7,6 +7,20 @@
 // replicas. Memory, SQLite (sqlitestate), PostgreSQL (pgstate) and Redis
 // (redisstate) stores keep issued states server-side and make consumption
 // strictly single-use across replicas.
+//
+// Whatever the store, the OAuth flow also binds the state to the browser that
+// started the install: it sets the state in an HttpOnly cookie when it issues
+// it and refuses a callback whose state does not match that cookie. With
+// Signed, that binding plus Signed's in-process replay memory is the whole
+// protection; the server-side stores add strict single use across replicas.
+//
+//	store, err := statestore.NewSigned([]byte(os.Getenv("SLACK_STATE_SECRET")))
+//	...
+//	state, err := store.Issue(ctx)          // install page: URL + cookie
+//	err = store.Consume(ctx, callbackState) // callback: nil, ErrInvalid or ErrExpired
+//
+// Every store accepts WithTTL (default DefaultTTL, 10 minutes) and WithClock.
+// Package statetest checks any Store implementation against this contract.
 package statestore
 
 import (
