@@ -30,25 +30,7 @@ func TestInitInteractive(t *testing.T) {
 	t.Setenv(generator.SkipTidyEnv, "1")
 	dir := filepath.Join(t.TempDir(), "ptybot")
 
-	// The console reads what slackgen writes to the terminal; vt10x plays
-	// the terminal, answering survey's cursor position queries through a
-	// second pty, as survey's own tests do.
-	ptm, pts, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal available: %v", err)
-	}
-	term := vt10x.New(vt10x.WithWriter(pts))
-	c, err := expect.NewConsole(
-		expect.WithStdin(ptm),
-		expect.WithStdout(term),
-		expect.WithCloser(ptm, pts),
-		expect.WithDefaultTimeout(20*time.Second),
-	)
-	if err != nil {
-		t.Fatalf("creating the console: %v", err)
-	}
-	defer c.Close()
-
+	c, term := newTestConsole(t)
 	code := make(chan int, 1)
 	go func() {
 		code <- Run([]string{"init", dir}, c.Tty(), c.Tty(), c.Tty())
@@ -98,14 +80,7 @@ func TestInitInteractive(t *testing.T) {
 			}
 		}
 	}
-	select {
-	case got := <-code:
-		if got != ExitOK {
-			t.Fatalf("slackgen init exited %d\nscreen:\n%s", got, term.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("slackgen init did not return after the last prompt\nscreen:\n%s", term.String())
-	}
+	waitExit(t, code, ExitOK, term)
 
 	m := readProjectFile(t, filepath.Join(dir, "manifest.yaml"))
 	for _, want := range []string{
@@ -133,6 +108,91 @@ func TestInitInteractive(t *testing.T) {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("%s lacks %q:\n%s", generator.ConfigFile, want, cfg)
 		}
+	}
+}
+
+// TestInitInteractiveInterrupt checks that Ctrl-C at a prompt stops init
+// with exit code 1 and writes nothing.
+func TestInitInteractiveInterrupt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "app")
+	c, term := newTestConsole(t)
+	code := make(chan int, 1)
+	go func() {
+		code <- Run([]string{"init", dir, "--name", "app"}, c.Tty(), c.Tty(), c.Tty())
+	}()
+	if _, err := c.ExpectString("(" + defaultDescription + ")"); err != nil {
+		t.Fatalf("waiting for the first prompt: %v\nscreen:\n%s", err, term.String())
+	}
+	// Keep reading the terminal while typing Ctrl-C: survey asks the
+	// terminal for the cursor position, and vt10x answers only what the
+	// console reads. survey also switches to raw mode only after drawing the
+	// prompt, so a Ctrl-C typed before that is lost: type it until slackgen
+	// reacts (at most 20 times).
+	said := make(chan error, 1)
+	go func() {
+		_, err := c.ExpectString("interrupted; nothing was written")
+		said <- err
+	}()
+	var exit int
+	stopped := false
+	for i := 0; i < 20 && !stopped; i++ {
+		if _, err := c.Send("\x03"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case exit = <-code:
+			stopped = true
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	if !stopped {
+		t.Fatalf("Ctrl-C did not stop slackgen init\nscreen:\n%s", term.String())
+	}
+	if exit != ExitFail {
+		t.Errorf("exit code %d after Ctrl-C, want %d", exit, ExitFail)
+	}
+	if err := <-said; err != nil {
+		t.Errorf("no message after Ctrl-C: %v\nscreen:\n%s", err, term.String())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s exists after an interrupted init (err %v)", dir, err)
+	}
+}
+
+// newTestConsole returns a console whose Tty is a terminal for slackgen:
+// the console reads what slackgen writes to it; vt10x plays the terminal,
+// answering survey's cursor position queries through a second pty, as
+// survey's own tests do. Every Expect times out after 20 s.
+func newTestConsole(t *testing.T) (*expect.Console, vt10x.Terminal) {
+	t.Helper()
+	ptm, pts, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal available: %v", err)
+	}
+	term := vt10x.New(vt10x.WithWriter(pts))
+	c, err := expect.NewConsole(
+		expect.WithStdin(ptm),
+		expect.WithStdout(term),
+		expect.WithCloser(ptm, pts),
+		expect.WithDefaultTimeout(20*time.Second),
+	)
+	if err != nil {
+		t.Fatalf("creating the console: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, term
+}
+
+// waitExit waits, at most 30 s, for slackgen's exit code and checks it.
+func waitExit(t *testing.T, code <-chan int, want int, term vt10x.Terminal) {
+	t.Helper()
+	select {
+	case got := <-code:
+		if got != want {
+			t.Fatalf("slackgen init exited %d, want %d\nscreen:\n%s", got, want, term.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("slackgen init did not return\nscreen:\n%s", term.String())
 	}
 }
 
