@@ -58,10 +58,22 @@ func stripStyle(n *yaml.Node, depth int) {
 	}
 }
 
-// writeJSON writes the YAML node tree n as indented JSON, keeping key order.
+// maxJSONNodes bounds the JSON output of a tree whose aliases expand it.
+const maxJSONNodes = 100_000
+
+// writeJSON writes the YAML node tree n as indented JSON, keeping key
+// order and expanding aliases.
 func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string, depth int) error {
+	budget := maxJSONNodes
+	return writeJSONNode(b, n, indent, depth, &budget)
+}
+
+func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent string, depth int, budget *int) error {
 	if depth > 64 {
 		return fmt.Errorf("encode manifest: nested too deeply")
+	}
+	if *budget--; *budget < 0 {
+		return fmt.Errorf("encode manifest: aliases expand to more than %d values", maxJSONNodes)
 	}
 	n = resolve(n)
 	inner := indent + "  "
@@ -71,7 +83,7 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string, depth int) error {
 			b.WriteString("null")
 			return nil
 		}
-		return writeJSON(b, n.Content[0], indent, depth+1)
+		return writeJSONNode(b, n.Content[0], indent, depth+1, budget)
 	case yaml.MappingNode:
 		if len(n.Content) == 0 {
 			b.WriteString("{}")
@@ -85,7 +97,7 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string, depth int) error {
 			b.WriteString(inner)
 			writeJSONString(b, n.Content[i].Value)
 			b.WriteString(": ")
-			if err := writeJSON(b, n.Content[i+1], inner, depth+1); err != nil {
+			if err := writeJSONNode(b, n.Content[i+1], inner, depth+1, budget); err != nil {
 				return err
 			}
 		}
@@ -101,7 +113,7 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string, depth int) error {
 				b.WriteString(",\n")
 			}
 			b.WriteString(inner)
-			if err := writeJSON(b, c, inner, depth+1); err != nil {
+			if err := writeJSONNode(b, c, inner, depth+1, budget); err != nil {
 				return err
 			}
 		}

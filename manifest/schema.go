@@ -140,6 +140,9 @@ func (c *checker) matches(n *yaml.Node, r *rule, ptr string) bool {
 }
 
 func (c *checker) walk(n *yaml.Node, r *rule, ptr string, depth int) {
+	// An alias repeats what its anchor holds, which is checked there; only
+	// its kind is checked here (descending could take exponential time).
+	alias := n != nil && n.Kind == yaml.AliasNode
 	n = resolve(n)
 	if n == nil || depth > 48 {
 		return
@@ -159,6 +162,9 @@ func (c *checker) walk(n *yaml.Node, r *rule, ptr string, depth int) {
 			hint = "quote the value"
 		}
 		c.add(n, Error, ptr, msg, hint)
+		return
+	}
+	if alias {
 		return
 	}
 	if len(r.anyOf) > 0 {

@@ -74,14 +74,14 @@ func TestValidateRules(t *testing.T) {
 		},
 		{
 			name: "command shape",
-			src: base + "features:\n  slash_commands:\n    - command: deploy\n      description: \"\"\n      url: ftp://x\n    - command: /" + strings.Repeat("c", 32) + "\n      description: d\n      url: https://x.example/slack\n",
+			src:  base + "features:\n  slash_commands:\n    - command: deploy\n      description: \"\"\n      url: ftp://x\n    - command: /" + strings.Repeat("c", 32) + "\n      description: d\n      url: https://x.example/slack\n",
 			want: []string{
 				`error: key "features" is repeated in the manifest`,
 			},
 		},
 		{
 			name: "command rules",
-			src: "display_information:\n  name: x\nfeatures:\n  slash_commands:\n    - command: deploy\n      description: \"\"\n      url: ftp://x\n    - command: /" + strings.Repeat("c", 32) + "\n      description: d\n      url: https://x.example/slack\noauth_config:\n  scopes:\n    bot: [commands]\n",
+			src:  "display_information:\n  name: x\nfeatures:\n  slash_commands:\n    - command: deploy\n      description: \"\"\n      url: ftp://x\n    - command: /" + strings.Repeat("c", 32) + "\n      description: d\n      url: https://x.example/slack\noauth_config:\n  scopes:\n    bot: [commands]\n",
 			want: []string{
 				`m.yaml:5:16: error: features.slash_commands[0].command must start with / (e.g. /deploy)`,
 				`m.yaml:6:20: error: features.slash_commands[0].description is empty (give it a value or remove the key)`,
