@@ -84,6 +84,10 @@ type Options struct {
 	Templates string
 	// SkipTidy skips `go mod tidy` (also when SLACKGEN_SKIP_TIDY=1).
 	SkipTidy bool
+
+	// skipValidate skips the manifest's validation, for benchmarks beyond
+	// Slack's limits (more than 50 commands).
+	skipValidate bool
 }
 
 // File is one file of a run's plan.
@@ -177,7 +181,7 @@ func Generate(opts Options) (*Result, error) {
 	if version == "" {
 		version = Version()
 	}
-	pr, err := prepare(dir, version, opts.Templates)
+	pr, err := prepare(dir, version, opts.Templates, !opts.skipValidate)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +385,7 @@ type prepared struct {
 }
 
 // prepare reads the inputs of the project in dir and renders it in memory.
-func prepare(dir, version, templatesDir string) (*prepared, error) {
+func prepare(dir, version, templatesDir string, validate bool) (*prepared, error) {
 	cfgPath := filepath.Join(dir, ConfigFile)
 	cfgData, err := os.ReadFile(cfgPath)
 	if err != nil {
@@ -409,7 +413,7 @@ func prepare(dir, version, templatesDir string) (*prepared, error) {
 		}
 	}
 	pr.cfgData = cfgData
-	if pr.in, err = loadInputs(dir, cfg, cfgData); err != nil {
+	if pr.in, err = loadInputs(dir, cfg, cfgData, validate); err != nil {
 		return nil, err
 	}
 	app, err := newApp(pr.in.manifest, cfg)

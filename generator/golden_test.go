@@ -25,7 +25,7 @@ func TestGolden(t *testing.T) {
 	for _, dir := range cases {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			pr, err := prepare(dir, DevelVersion, "")
+			pr, err := prepare(dir, DevelVersion, "", true)
 			if err != nil {
 				t.Fatal(err)
 			}
