@@ -103,7 +103,9 @@ func FuzzHandler(f *testing.F) {
 	app.Event("message", func(c *Context, ev *Event) error { var m map[string]any; return ev.Decode(&m) })
 	app.Event("app_mention", func(c *Context, ev *Event) error { return nil })
 	app.BlockAction("a", func(c *Context, a *BlockAction) error { return nil })
-	app.ViewSubmission("v", func(c *Context, v *ViewSubmission) (*ViewResponse, error) { return ViewErrors(map[string]string{"b": "x"}), nil })
+	app.ViewSubmission("v", func(c *Context, v *ViewSubmission) (*ViewResponse, error) {
+		return ViewErrors(map[string]string{"b": "x"}), nil
+	})
 	app.Options("o", func(c *Context, o *OptionsRequest) (*OptionsResponse, error) { return &OptionsResponse{}, nil })
 	h := app.Handler()
 	f.Fuzz(func(t *testing.T, body []byte) {
