@@ -403,3 +403,19 @@ func TestCallbackUserOnlyInstall(t *testing.T) {
 		t.Errorf("user-only install stored as %+v", got)
 	}
 }
+
+func TestSuccessPageRefreshOnlyToWebURLs(t *testing.T) {
+	env := newTestEnv(t, nil)
+	for enterpriseURL, wantRefresh := range map[string]bool{
+		"https://acme-org.enterprise.slack.com/": true,
+		"javascript:alert(1)//":                  false,
+		"":                                       false,
+	} {
+		inst := &installstore.Installation{AppID: "A0APP", EnterpriseID: "E0001", EnterpriseURL: enterpriseURL, IsEnterpriseInstall: true}
+		rec := httptest.NewRecorder()
+		env.flow.renderSuccess(rec, httptest.NewRequest("GET", "/slack/oauth_redirect", nil), env.flow.success(inst))
+		if got := strings.Contains(rec.Body.String(), `http-equiv="refresh"`); got != wantRefresh {
+			t.Errorf("enterprise URL %q: refresh = %v, want %v:\n%s", enterpriseURL, got, wantRefresh, rec.Body)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
 )
 
 //go:embed pages/*.html
@@ -100,7 +101,7 @@ func (f *Flow) renderSuccess(w http.ResponseWriter, r *http.Request, s *Success)
 	// html/template refuses non-http URLs; the deep link is built from
 	// query-escaped ids by Flow.success, so it is safe to mark.
 	data := resultPage{AppName: f.cfg.AppName, Success: s, AppURL: template.URL(s.AppURL)}
-	if s.Installation.IsEnterpriseInstall && s.BrowserURL != "" {
+	if s.Installation.IsEnterpriseInstall && isWebURL(s.BrowserURL) {
 		// Org-wide installs continue on the org's admin page, where the
 		// admin picks the workspaces. Workspace installs stay on the page:
 		// an automatic jump to slack:// would fail without the desktop app.
@@ -109,4 +110,11 @@ func (f *Flow) renderSuccess(w http.ResponseWriter, r *http.Request, s *Success)
 	if err := render(w, pages.Lookup("success.html"), http.StatusOK, data); err != nil {
 		f.log.ErrorContext(r.Context(), "oauth: rendering the success page", "err", err)
 	}
+}
+
+// isWebURL reports whether s is an absolute http(s) URL, the only kind the
+// success page redirects to by itself.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
