@@ -176,3 +176,12 @@ func (s *Server) SendMessageShortcut(ctx context.Context, team, callbackID, text
 		"message": map[string]any{"type": "message", "text": text, "ts": ts},
 	})
 }
+
+// SendBlockSuggestion asks the app's options URL for the options of an
+// external select (actionID) while the user typed value.
+func (s *Server) SendBlockSuggestion(ctx context.Context, team, actionID, value string) (*Reply, error) {
+	return s.SendInteraction(ctx, team, map[string]any{
+		"type": "block_suggestion", "action_id": actionID, "block_id": "block-" + actionID, "value": value,
+		"container": map[string]any{"type": "view"},
+	})
+}

@@ -80,7 +80,7 @@ func (r *apiRequest) params() map[string]any {
 	return out
 }
 
-func parseAPIRequest(r *http.Request) (*apiRequest, error) {
+func parseAPIRequest(w http.ResponseWriter, r *http.Request) (*apiRequest, error) {
 	req := &apiRequest{method: r.PathValue("method"), form: url.Values{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/json" {
@@ -95,7 +95,7 @@ func parseAPIRequest(r *http.Request) (*apiRequest, error) {
 		}
 		req.form = r.URL.Query()
 	} else {
-		r.Body = http.MaxBytesReader(nil, r.Body, 4<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 		if err := r.ParseMultipartForm(4 << 20); err != nil && err != http.ErrNotMultipart {
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func init() {
 // handleAPI serves /api/{method}. Like Slack, it answers 200 with
 // {"ok":false,"error":…} for every API-level error.
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
-	req, err := parseAPIRequest(r)
+	req, err := parseAPIRequest(w, r)
 	if err != nil {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_form_data"})
 		return
