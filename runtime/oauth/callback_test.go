@@ -419,3 +419,30 @@ func TestSuccessPageRefreshOnlyToWebURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestHandlersRejectOtherMethods(t *testing.T) {
+	var id *Identity
+	env := newLoginEnv(t, &id)
+	for name, h := range map[string]http.Handler{
+		"callback": env.flow.CallbackHandler(), "login": env.flow.LoginHandler(), "login callback": env.flow.LoginCallbackHandler(),
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/x", nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") == "" {
+			t.Errorf("%s: POST answered %d, Allow %q", name, rec.Code, rec.Header().Get("Allow"))
+		}
+	}
+}
+
+func TestFailureWrapsCause(t *testing.T) {
+	cause := errors.New("disk full")
+	f := fail(ReasonStorageFailed, 500, cause)
+	if !errors.Is(f, cause) || f.Error() != "oauth: storage_failed: disk full" {
+		t.Errorf("Failure %q does not wrap its cause", f)
+	}
+	// A hook's Failure without status or reason gets the defaults.
+	got := asFailure(&Failure{Reason: "custom"}, ReasonInstallAborted, 403)
+	if got.Reason != "custom" || got.Status != 403 {
+		t.Errorf("asFailure = %+v", got)
+	}
+}
