@@ -101,20 +101,36 @@ func (s *Server) Reset() {
 	s.calls, s.messages = nil, nil
 }
 
+// maxCaptured bounds the captured calls and messages each: a long-running
+// emulator forgets the oldest.
+const maxCaptured = 10000
+
 // record appends to the conversation. Callers hold s.mu.
 func (s *Server) record(m Message) {
 	if m.Time.IsZero() {
 		m.Time = s.opts.now()
 	}
-	s.messages = append(s.messages, m)
+	s.messages = appendBounded(s.messages, m)
+	s.notify()
+}
+
+// recordCall captures a Web API call. Callers hold s.mu.
+func (s *Server) recordCall(c Call) {
+	s.calls = appendBounded(s.calls, c)
+	s.notify()
+}
+
+// notify wakes WaitForMessage. Callers hold s.mu.
+func (s *Server) notify() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
 
-func (s *Server) recordCall(c Call) {
-	s.calls = append(s.calls, c)
-	close(s.changed)
-	s.changed = make(chan struct{})
+func appendBounded[T any](list []T, v T) []T {
+	if len(list) >= maxCaptured {
+		list = append(list[:0], list[len(list)-maxCaptured+1:]...)
+	}
+	return append(list, v)
 }
 
 // responseURL is a response_url handed to the app with a command or an

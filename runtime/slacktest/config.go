@@ -166,7 +166,9 @@ func WithWorkspaces(ws []Workspace, es []Enterprise) Option {
 }
 
 // WithClock sets the server's clock (time.Now by default); tests use it to
-// expire tokens without sleeping.
+// expire tokens, codes, trigger ids and response URLs without sleeping.
+// Request signatures always carry the real time, since the app checks them
+// against its own clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // ManifestValidator validates a JSON app manifest for apps.manifest.validate,

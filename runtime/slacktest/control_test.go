@@ -208,3 +208,28 @@ func TestNewErrors(t *testing.T) {
 		t.Errorf("workspace = %+v", last)
 	}
 }
+
+func TestCaptureIsBounded(t *testing.T) {
+	var list []int
+	for i := 0; i < maxCaptured+5; i++ {
+		list = appendBounded(list, i)
+	}
+	if len(list) != maxCaptured || list[0] != 5 || list[len(list)-1] != maxCaptured+4 {
+		t.Errorf("len %d, first %d, last %d", len(list), list[0], list[len(list)-1])
+	}
+}
+
+// TestSignaturesUseRealTime: a fake clock must not make the app refuse
+// traffic as stale.
+func TestSignaturesUseRealTime(t *testing.T) {
+	clk := newClock() // years in the past
+	var srv *Server
+	fa := newFakeApp(t, func() string { return srv.App().SigningSecret })
+	cfg := testConfig()
+	cfg.RequestURL = fa.URL
+	srv = NewServer(t, cfg, WithClock(clk.Now))
+	reply, err := srv.SendCommand(t.Context(), "", "/hello", "")
+	if err != nil || reply.Status != http.StatusOK {
+		t.Fatalf("reply %+v, %v", reply, err)
+	}
+}
