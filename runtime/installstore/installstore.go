@@ -11,6 +11,36 @@
 // (modernc.org/sqlite, the default), pgstore (PostgreSQL). Cached and
 // Encrypted wrap any Store. The conformance suite in storetest checks any
 // implementation, including your own.
+//
+// # How the stores in this module read the contract
+//
+// A workspace is named by Query.WorkspaceKey: enterprise and team, or the
+// enterprise alone for org-wide installs. Each Save adds a record to the
+// workspace's history. "Latest" is the greatest InstalledAt, ties going to
+// the later Save.
+//
+//   - FindBot returns the latest record that has a bot token, without its user
+//     fields.
+//   - FindInstallation returns the latest record of the user (or of anyone),
+//     always with the bot fields of the workspace's latest bot record, so a
+//     user's record never carries a bot token that was rotated since.
+//   - DeleteBot empties the bot fields of every record of the workspace;
+//     DeleteInstallation empties the user fields (UserID included) of the
+//     user's records, or of every record. Records left with neither a bot
+//     nor a user token are dropped. So after app_uninstalled or
+//     tokens_revoked, in whatever order the deletes run, nothing that was
+//     revoked can be found again, and what was not revoked still can.
+//   - Update locks the whole workspace (not one user), so a bot refresh
+//     token reached through any user's installation is spent once. What fn
+//     returns is saved as a new record whose InstalledAt is moved up, when
+//     needed, to that of the records it was read from, so it becomes the
+//     latest; fn may not move the installation to another workspace.
+//
+// Choosing a store: sqlitestore for one host (the default of generated
+// apps), pgstore for several replicas, filestore to read installations with
+// a text editor during development, memstore for tests. Wrap with
+// NewEncrypted to keep tokens encrypted at rest (SLACK_TOKEN_ENCRYPTION_KEY)
+// and with NewCached to serve repeated lookups from memory.
 package installstore
 
 import (
