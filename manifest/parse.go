@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -81,6 +83,15 @@ func Parse(name string, data []byte) (*Manifest, error) {
 	fail := func(pos Position, msg, hint string) (*Manifest, error) {
 		return nil, Diagnostics{{File: name, Pos: pos, Severity: Error, Message: msg, Hint: hint}}
 	}
+	if src.format == JSON {
+		// encoding/json knows where a JSON syntax error is; YAML's parser
+		// only reports the line where the enclosing collection started.
+		var v any
+		var se *json.SyntaxError
+		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
+			return fail(offsetPos(data, int(se.Offset)), "not valid JSON: "+se.Error(), "fix the syntax")
+		}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -109,6 +120,19 @@ func Parse(name string, data []byte) (*Manifest, error) {
 	src.model = fingerprint(m)
 	m.src = src
 	return m, nil
+}
+
+// offsetPos converts a byte offset into a line and rune column; for a
+// json.SyntaxError offset (just past the offending byte) it points at that
+// byte, or at the end of the input.
+func offsetPos(data []byte, off int) Position {
+	if off < len(data) {
+		off--
+	}
+	off = max(0, min(off, len(data)))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return Position{Line: line, Column: 1 + utf8.RuneCount(data[start:off])}
 }
 
 // decodeLenient fills m from root, skipping values of the wrong type (the

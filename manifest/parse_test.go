@@ -39,7 +39,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"m.yaml", "", "m.yaml: error: the manifest is empty (start from `slackgen init` or an export from api.slack.com)"},
 		{"m.yaml", "- a\n- b\n", "m.yaml:1:1: error: the manifest must be a mapping (an object) of sections (start with `display_information:`)"},
-		{"m.json", "{\"a\": [1,\n", "m.json:1:1: error: not valid JSON: did not find expected node content (fix the syntax)"},
+		{"m.json", "{\"a\": [1,\n", "m.json:2:1: error: not valid JSON: unexpected end of JSON input (fix the syntax)"},
+		{"m.json", "{\n  \"a\": 1\n  \"b\": 2\n}", "m.json:3:3: error: not valid JSON: invalid character '\"' after object key:value pair (fix the syntax)"},
 		{"m.yaml", "a: b\n c: d\n", "m.yaml:2:1: error: not valid YAML: mapping values are not allowed in this context (fix the syntax)"},
 	}
 	for _, tt := range tests {
