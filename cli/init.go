@@ -32,6 +32,8 @@ type initOptions struct {
 	events        []string
 	interactivity bool
 	shortcuts     []string
+	blockActions  []string
+	viewSubmits   []string
 	store         string
 	mode          string
 	distribution  string
@@ -93,6 +95,8 @@ slackgen.yaml) or --force is given.`,
 	f.StringArrayVar(&o.events, "event", nil, "bot event to subscribe to, repeatable (e.g. app_mention)")
 	f.BoolVar(&o.interactivity, "interactivity", false, "enable interactivity (block actions, modals, shortcuts)")
 	f.StringArrayVar(&o.shortcuts, "shortcut", nil, `shortcut "callback_id:name[:global|message]", repeatable; implies --interactivity`)
+	f.StringSliceVar(&o.blockActions, "block-action", nil, "block action_id to scaffold a handler for, repeatable or comma-separated; implies --interactivity")
+	f.StringSliceVar(&o.viewSubmits, "view-submission", nil, "modal callback_id to scaffold a submission handler for, repeatable or comma-separated; implies --interactivity")
 	f.StringVar(&o.store, "store", "", "installation store: sqlite, postgres or file (default: sqlite)")
 	f.StringVar(&o.mode, "mode", "", "how Slack reaches the app: http or socket (default: http)")
 	f.StringVar(&o.distribution, "distribution", "", "oauth (many workspaces, install flow) or single (one workspace, SLACK_BOT_TOKEN) (default: oauth)")
@@ -130,6 +134,10 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 			return err
 		}
 		a.Name = fromFile.DisplayInformation.Name
+		a.Interactivity = fromFile.InteractivityEnabled() || len(fromFile.Shortcuts()) > 0
+		if !a.Interactivity && (len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0) {
+			return usageError("--block-action and --view-submission need interactivity, which %s does not enable: set settings.interactivity.is_enabled: true in it first", o.manifestFile)
+		}
 		a.Mode, a.Distribution = modeHTTP, distSingle
 		if fromFile.SocketMode() {
 			a.Mode = modeSocket
@@ -196,6 +204,7 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 	cfg := generator.DefaultConfig(a.Module)
 	cfg.Store, cfg.Mode, cfg.Distribution = a.Store, a.Mode, a.Distribution
 	cfg.Templates, cfg.RuntimeDir = templates, runtimeDir
+	cfg.BlockActions, cfg.ViewSubmissions = a.BlockActions, a.ViewSubmissions
 	if err := cfg.Validate(); err != nil {
 		return usageError("%w", err)
 	}
@@ -213,17 +222,19 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 // answersFromFlags fills the answers the flags give, checking each.
 func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, error) {
 	a := &initAnswers{
-		Name:          strings.TrimSpace(o.name),
-		Description:   strings.TrimSpace(o.description),
-		Module:        strings.TrimSpace(o.module),
-		Store:         o.store,
-		Mode:          o.mode,
-		Distribution:  o.distribution,
-		Interactivity: o.interactivity || len(o.shortcuts) > 0,
-		BotScopes:     appendNew(nil, trimEach(o.botScopes)...),
-		UserScopes:    appendNew(nil, trimEach(o.userScopes)...),
-		RedirectURLs:  appendNew(nil, trimEach(o.redirectURLs)...),
-		Events:        appendNew(nil, trimEach(o.events)...),
+		Name:            strings.TrimSpace(o.name),
+		Description:     strings.TrimSpace(o.description),
+		Module:          strings.TrimSpace(o.module),
+		Store:           o.store,
+		Mode:            o.mode,
+		Distribution:    o.distribution,
+		Interactivity:   o.interactivity || interactivityImplied(given),
+		BotScopes:       appendNew(nil, trimEach(o.botScopes)...),
+		UserScopes:      appendNew(nil, trimEach(o.userScopes)...),
+		RedirectURLs:    appendNew(nil, trimEach(o.redirectURLs)...),
+		Events:          appendNew(nil, trimEach(o.events)...),
+		BlockActions:    trimEach(o.blockActions),
+		ViewSubmissions: trimEach(o.viewSubmits),
 	}
 	checks := []struct {
 		flag  string
@@ -235,6 +246,8 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 		{"--store", func() error { return checkOption(a.Store, storeChoices) }},
 		{"--mode", func() error { return checkOption(a.Mode, modeChoices) }},
 		{"--distribution", func() error { return checkOption(a.Distribution, distributionChoices) }},
+		{"--block-action", func() error { return validateIDList(strings.Join(a.BlockActions, ",")) }},
+		{"--view-submission", func() error { return validateIDList(strings.Join(a.ViewSubmissions, ",")) }},
 		{"--redirect-url", func() error {
 			for _, u := range a.RedirectURLs {
 				if err := validateURL(u); err != nil {
@@ -284,8 +297,8 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 	if len(a.Shortcuts) > maxShortcuts {
 		return nil, usageError("%d shortcuts given; Slack allows at most %d", len(a.Shortcuts), maxShortcuts)
 	}
-	if given("--interactivity") && !o.interactivity && len(o.shortcuts) > 0 {
-		return nil, usageError("--shortcut needs interactivity; drop --interactivity=false")
+	if given("--interactivity") && !o.interactivity && interactivityImplied(given) {
+		return nil, usageError("--shortcut, --block-action and --view-submission need interactivity; drop --interactivity=false")
 	}
 	return a, nil
 }

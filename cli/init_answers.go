@@ -23,9 +23,13 @@ type initAnswers struct {
 	Events       []string
 	Shortcuts    []shortcutAnswer
 	// Interactivity turns on interactivity (block actions, view submissions,
-	// shortcuts). Shortcuts force it on.
+	// shortcuts). Shortcuts, block actions and view submissions force it on.
 	Interactivity bool
-	Store         string // sqlite, postgres or file
+	// BlockActions and ViewSubmissions are the action_ids and modal
+	// callback_ids that get handlers (slackgen.yaml, not the manifest).
+	BlockActions    []string
+	ViewSubmissions []string
+	Store           string // sqlite, postgres or file
 }
 
 // commandAnswer is one slash command.
@@ -218,16 +222,48 @@ func validateUsageHint(s string) error {
 
 var callbackID = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
+// validateCallbackID checks a shortcut or modal callback_id or a block
+// action_id.
 func validateCallbackID(s string) error {
 	switch {
 	case s == "":
-		return fmt.Errorf("a shortcut needs a callback_id, e.g. open_ticket")
+		return fmt.Errorf("an id is required, e.g. open_ticket")
 	case len(s) > maxShortcutCallbackLen:
-		return fmt.Errorf("callback_id %q is longer than %d characters", s, maxShortcutCallbackLen)
+		return fmt.Errorf("id %q is longer than %d characters", s, maxShortcutCallbackLen)
 	case !callbackID.MatchString(s):
-		return fmt.Errorf("callback_id %q may contain only letters, digits, _ . and -", s)
+		return fmt.Errorf("id %q may contain only letters, digits, _ . and -", s)
 	}
 	return nil
+}
+
+// validateIDList checks a comma-separated list of action_ids or
+// callback_ids; empty is fine.
+func validateIDList(s string) error {
+	seen := map[string]bool{}
+	for _, id := range splitCommaList(s) {
+		if err := validateCallbackID(id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return fmt.Errorf("%s is listed twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// humanize turns a callback_id into a shortcut name: open_ticket becomes
+// "Open ticket", cut to Slack's 24 characters.
+func humanize(id string) string {
+	s := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ", ".", " ").Replace(id))
+	if s == "" {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) > maxShortcutNameLen {
+		r = []rune(strings.TrimSpace(string(r[:maxShortcutNameLen])))
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
 func validateShortcutName(s string) error {

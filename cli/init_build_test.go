@@ -28,7 +28,8 @@ func TestInitProjectBuilds(t *testing.T) {
 	t.Setenv(generator.SkipTidyEnv, "")
 	dir := filepath.Join(t.TempDir(), "buildme")
 	var stdout, stderr bytes.Buffer
-	args := []string{"init", dir, "--yes", "--command", "/deploy:Deploy a service", "--event", "app_mention"}
+	args := []string{"init", dir, "--yes", "--command", "/deploy:Deploy a service", "--event", "app_mention",
+		"--shortcut", "open_ticket:Open a ticket", "--block-action", "approve", "--view-submission", "ticket_modal"}
 	if code := Run(args, strings.NewReader(""), &stdout, &stderr); code != ExitOK {
 		t.Fatalf("slackgen init exited %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}

@@ -26,6 +26,8 @@ var questionFlags = []struct{ id, flag string }{
 	{"shortcut_callback_id", "--shortcut"},
 	{"shortcut_name", "--shortcut"},
 	{"shortcut_type", "--shortcut"},
+	{"block_actions", "--block-action"},
+	{"view_submissions", "--view-submission"},
 	{"bot_scopes", "--bot-scopes"},
 	{"user_scopes", "--user-scopes"},
 	{"store", "--store"},
@@ -75,6 +77,11 @@ func (iv *interview) run(a *initAnswers) error {
 	}
 	if !iv.fromManifest {
 		if err := iv.features(a); err != nil {
+			return err
+		}
+	}
+	if iv.fromManifest && a.Interactivity {
+		if err := iv.interactions(a); err != nil {
 			return err
 		}
 	}
@@ -183,7 +190,7 @@ func (iv *interview) features(a *initAnswers) error {
 		}
 		a.Events = evs
 	}
-	if !iv.given("--interactivity") && !iv.given("--shortcut") {
+	if !iv.given("--interactivity") && !interactivityImplied(iv.given) {
 		on, err := iv.p.Confirm(confirmQuestion{
 			ID:      "interactivity",
 			Message: "Enable interactivity (buttons, modals, shortcuts)?",
@@ -197,6 +204,11 @@ func (iv *interview) features(a *initAnswers) error {
 	}
 	if a.Interactivity && !iv.given("--shortcut") {
 		if err := iv.shortcuts(a); err != nil {
+			return err
+		}
+	}
+	if a.Interactivity {
+		if err := iv.interactions(a); err != nil {
 			return err
 		}
 	}
@@ -317,6 +329,7 @@ func (iv *interview) shortcuts(a *initAnswers) error {
 			ID:      "shortcut_callback_id",
 			Message: "Shortcut callback_id:",
 			Help:    "The id Slack sends with the shortcut; the handler is registered for it. Letters, digits, _ . -",
+			Default: fmt.Sprintf("shortcut_%d", len(a.Shortcuts)+1),
 			Validate: func(s string) error {
 				if err := validateCallbackID(s); err != nil {
 					return err
@@ -334,6 +347,7 @@ func (iv *interview) shortcuts(a *initAnswers) error {
 			ID:       "shortcut_name",
 			Message:  "Shortcut name:",
 			Help:     "What people see in the menu, at most 24 characters.",
+			Default:  humanize(id),
 			Validate: validateShortcutName,
 		})
 		if err != nil {
@@ -342,6 +356,7 @@ func (iv *interview) shortcuts(a *initAnswers) error {
 		typ, err := iv.p.Select(selectQuestion{
 			ID:      "shortcut_type",
 			Message: "Shortcut type:",
+			Help:    "global: from the shortcuts menu and search, with no message context. message: from a message's ⋯ menu, with the message.",
 			Options: shortcutTypeChoices,
 			Default: "global",
 		})
@@ -351,4 +366,39 @@ func (iv *interview) shortcuts(a *initAnswers) error {
 		a.Shortcuts = append(a.Shortcuts, shortcutAnswer{CallbackID: id, Name: name, Type: typ})
 	}
 	return nil
+}
+
+// interactions asks which block actions and modal submissions get handlers.
+func (iv *interview) interactions(a *initAnswers) error {
+	if !iv.given("--block-action") {
+		ids, err := iv.p.Input(inputQuestion{
+			ID:       "block_actions",
+			Message:  "Block action_ids to handle, comma-separated (optional):",
+			Help:     "Each action_id of a button, select or other block element gets a handler stub. Add more later in slackgen.yaml (block_actions).",
+			Validate: validateIDList,
+		})
+		if err != nil {
+			return err
+		}
+		a.BlockActions = splitCommaList(ids)
+	}
+	if !iv.given("--view-submission") {
+		ids, err := iv.p.Input(inputQuestion{
+			ID:       "view_submissions",
+			Message:  "Modal callback_ids whose submissions to handle, comma-separated (optional):",
+			Help:     "Each modal (view) callback_id gets a submission handler stub. Add more later in slackgen.yaml (view_submissions).",
+			Validate: validateIDList,
+		})
+		if err != nil {
+			return err
+		}
+		a.ViewSubmissions = splitCommaList(ids)
+	}
+	return nil
+}
+
+// interactivityImplied reports whether flags that need interactivity were
+// given.
+func interactivityImplied(given func(string) bool) bool {
+	return given("--shortcut") || given("--block-action") || given("--view-submission")
 }

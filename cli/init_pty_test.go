@@ -61,7 +61,11 @@ func TestInitInteractive(t *testing.T) {
 		// An event, found by filtering.
 		{"Bot events to subscribe to:", "app_menti"},
 		{"app_mention", " " + keyEnter},
-		{"Enable interactivity", "n" + keyEnter},
+		// Interactivity, with no shortcut but a block action.
+		{"Enable interactivity", "y" + keyEnter},
+		{"Add a shortcut?", "n" + keyEnter},
+		{"Block action_ids to handle", "approve, deny" + keyEnter},
+		{"Modal callback_ids", keyEnter},
 		// A bot scope found by filtering on its name, next to the defaults.
 		{"Bot scopes:", "reactions:r"},
 		{"reactions:read", " " + keyEnter},
@@ -98,13 +102,14 @@ func TestInitInteractive(t *testing.T) {
 		"- app_mentions:read",
 		"- reactions:read",
 		"socket_mode_enabled: true",
+		"is_enabled: true",
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("manifest.yaml lacks %q:\n%s", want, m)
 		}
 	}
 	cfg := readProjectFile(t, filepath.Join(dir, generator.ConfigFile))
-	for _, want := range []string{"module: github.com/acme/ptybot", "store: postgres", "mode: socket", "distribution: oauth"} {
+	for _, want := range []string{"module: github.com/acme/ptybot", "store: postgres", "mode: socket", "distribution: oauth", "block_actions:\n  - approve\n  - deny"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("%s lacks %q:\n%s", generator.ConfigFile, want, cfg)
 		}

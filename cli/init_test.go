@@ -64,7 +64,7 @@ func TestParseShortcutFlag(t *testing.T) {
 		{in: "file_it:File it:message", want: shortcutAnswer{CallbackID: "file_it", Name: "File it", Type: "message"}},
 		{in: "open_ticket", wantErr: `"callback_id:name[:global|message]"`},
 		{in: "a:b:c:d", wantErr: `"callback_id:name[:global|message]"`},
-		{in: ":Name", wantErr: "needs a callback_id"},
+		{in: ":Name", wantErr: "an id is required"},
 		{in: "bad id:Name", wantErr: "may contain only"},
 		{in: "id:" + strings.Repeat("n", 25), wantErr: "at most 24"},
 		{in: "id:Name:sideways", wantErr: `"sideways" is not one of [global message]`},
@@ -302,6 +302,7 @@ func TestInterviewScripted(t *testing.T) {
 		"shortcut_callback_id": {"open_ticket"},
 		"shortcut_name":        {"Open a ticket"},
 		"shortcut_type":        {"message"},
+		"block_actions":        {"approve, deny"},
 		"store":                {"postgres"},
 	})
 	a := &initAnswers{}
@@ -315,8 +316,9 @@ func TestInterviewScripted(t *testing.T) {
 		BotScopes: []string{"chat:write", "commands", "app_mentions:read"},
 		Commands:  []commandAnswer{{"/deploy", "Deploy a service", "[service]"}, {"/rollback", "Roll back", ""}},
 		Events:    []string{"app_mention"}, Interactivity: true,
-		Shortcuts: []shortcutAnswer{{"open_ticket", "Open a ticket", "message"}},
-		Store:     "postgres",
+		Shortcuts:    []shortcutAnswer{{"open_ticket", "Open a ticket", "message"}},
+		BlockActions: []string{"approve", "deny"},
+		Store:        "postgres",
 	}
 	if !equalAnswers(*a, want) {
 		t.Errorf("answers =\n%+v\nwant\n%+v", *a, want)
@@ -370,6 +372,8 @@ func TestInterviewRejectsBadAnswers(t *testing.T) {
 		{map[string][]any{"add_command": {true, true}, "command_name": {"/a", "/a"}}, "already added"},
 		{map[string][]any{"store": {"mysql"}}, `"mysql" is not one of`},
 		{map[string][]any{"redirect_urls": {"http://example.com/cb"}}, "not an https:// URL"},
+		{map[string][]any{"interactivity": {true}, "block_actions": {"ok, ok"}}, "ok is listed twice"},
+		{map[string][]any{"interactivity": {true}, "add_shortcut": {true}, "shortcut_callback_id": {"bad id"}}, "may contain only"},
 	}
 	for _, tt := range tests {
 		iv := &interview{p: newScriptedPrompter(tt.answers), dir: "app", given: func(string) bool { return false }, cat: testCatalogue}
@@ -409,7 +413,8 @@ func equalAnswers(a, b initAnswers) bool {
 		a.Interactivity == b.Interactivity &&
 		slices.Equal(a.RedirectURLs, b.RedirectURLs) && slices.Equal(a.BotScopes, b.BotScopes) &&
 		slices.Equal(a.UserScopes, b.UserScopes) && slices.Equal(a.Events, b.Events) &&
-		slices.Equal(a.Commands, b.Commands) && slices.Equal(a.Shortcuts, b.Shortcuts)
+		slices.Equal(a.Commands, b.Commands) && slices.Equal(a.Shortcuts, b.Shortcuts) &&
+		slices.Equal(a.BlockActions, b.BlockActions) && slices.Equal(a.ViewSubmissions, b.ViewSubmissions)
 }
 
 // TestInitExitCodes runs init in-process without a terminal (as in CI) and
