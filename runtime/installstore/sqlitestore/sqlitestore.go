@@ -47,6 +47,9 @@ type Store struct {
 	// are kept out by BEGIN IMMEDIATE and the busy timeout.
 	write chan struct{}
 	now   func() time.Time
+	// stmts holds the lookups, prepared once (parsing costs more than the
+	// indexed search itself).
+	stmts map[string]*sql.Stmt
 }
 
 var _ installstore.Store = (*Store)(nil)
@@ -85,6 +88,15 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.stmts = make(map[string]*sql.Stmt)
+	for _, q := range []string{botSQL, anySQL, userSQL} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("sqlitestore: preparing a lookup: %w", err)
+		}
+		s.stmts[q] = st
+	}
 	return s, nil
 }
 
@@ -111,9 +123,10 @@ func (timeCodec) Decode(dest any) time.Time {
 	return time.Unix(0, n.Int64).UTC()
 }
 
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// reader runs the prepared lookups, inside tx when it is not nil.
+type reader struct {
+	s  *Store
+	tx *sql.Tx
 }
 
 var (
@@ -123,8 +136,13 @@ var (
 	userSQL   = "SELECT " + sqlcols.List + " FROM installations WHERE workspace = ? AND user_id = ? ORDER BY installed_at DESC, id DESC LIMIT 1"
 )
 
-func one(ctx context.Context, db querier, query string, args ...any) (*installstore.Installation, error) {
-	inst, err := sqlcols.Scan(db.QueryRowContext(ctx, query, args...).Scan, timeCodec{})
+func (r reader) one(ctx context.Context, query string, args ...any) (*installstore.Installation, error) {
+	st := r.s.stmts[query]
+	if r.tx != nil {
+		st = r.tx.StmtContext(ctx, st)
+		defer st.Close()
+	}
+	inst, err := sqlcols.Scan(st.QueryRowContext(ctx, args...).Scan, timeCodec{})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -136,18 +154,18 @@ func one(ctx context.Context, db querier, query string, args ...any) (*installst
 
 // find returns FindInstallation's result (nil when missing) and the latest
 // bot row.
-func find(ctx context.Context, db querier, q installstore.Query) (cur, bot *installstore.Installation, err error) {
+func (r reader) find(ctx context.Context, q installstore.Query) (cur, bot *installstore.Installation, err error) {
 	ws := q.WorkspaceKey()
 	var row *installstore.Installation
 	if q.UserID == "" {
-		row, err = one(ctx, db, anySQL, ws)
+		row, err = r.one(ctx, anySQL, ws)
 	} else {
-		row, err = one(ctx, db, userSQL, ws, q.UserID)
+		row, err = r.one(ctx, userSQL, ws, q.UserID)
 	}
 	if err != nil || row == nil {
 		return nil, nil, err
 	}
-	if bot, err = one(ctx, db, botSQL, ws); err != nil {
+	if bot, err = r.one(ctx, botSQL, ws); err != nil {
 		return nil, nil, err
 	}
 	return core.Combine(row, bot), bot, nil
@@ -167,7 +185,7 @@ func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error
 
 // FindBot returns the latest bot installation of q's workspace.
 func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
-	bot, err := one(ctx, s.db, botSQL, q.WorkspaceKey())
+	bot, err := reader{s: s}.one(ctx, botSQL, q.WorkspaceKey())
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +198,7 @@ func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstor
 // FindInstallation returns the latest installation for q with the
 // workspace's latest bot token.
 func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
-	cur, _, err := find(ctx, s.db, q)
+	cur, _, err := reader{s: s}.find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +247,7 @@ func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
 func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*installstore.Installation) (*installstore.Installation, error)) error {
 	var fnErr error
 	err := s.inTx(ctx, "updating an installation", func(tx *sql.Tx) error {
-		cur, bot, err := find(ctx, tx, q)
+		cur, bot, err := reader{s: s, tx: tx}.find(ctx, q)
 		if err != nil {
 			return err
 		}
