@@ -182,16 +182,12 @@ func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstor
 }
 
 // FindInstallation returns the latest installation for q with the
-// workspace's latest bot token. Both rows are read in one snapshot.
+// workspace's latest bot token (read after the installation, so it is never
+// older than it).
 func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
-	var cur *installstore.Installation
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		cur, _, err = find(ctx, tx, q)
-		return err
-	})
+	cur, _, err := find(ctx, s.pool, q)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: finding an installation: %w", err)
+		return nil, err
 	}
 	if cur == nil {
 		return nil, installstore.ErrNotFound
