@@ -213,10 +213,17 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 		return failf("encoding %s: %w", generator.ConfigFile, err)
 	}
 
-	return writeProject(e, dir, o.force, []pendingFile{
+	if err := writeProject(e, dir, o.force, []pendingFile{
 		{name: "manifest.yaml", data: manifestData},
 		{name: generator.ConfigFile, data: cfgData},
-	})
+	}); err != nil {
+		return err
+	}
+	if fromFile != nil && filepath.Base(o.manifestFile) != "manifest.yaml" && initSameFile(filepath.Dir(o.manifestFile), dir) {
+		fmt.Fprintf(e.stdout, "\nmanifest.yaml is the project's manifest now; %s is left as it was (delete it to avoid confusion).\n", o.manifestFile)
+	}
+	printNextSteps(e.stdout, dir, a, manifestData)
+	return nil
 }
 
 // answersFromFlags fills the answers the flags give, checking each.
@@ -510,7 +517,7 @@ type pendingFile struct {
 }
 
 // writeProject writes manifest.yaml and slackgen.yaml, generates the
-// project and prints the plan and the next steps.
+// project and prints the plan.
 func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 	status := make([]string, len(files))
 	for i, f := range files {
@@ -550,7 +557,6 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 	if err != nil {
 		return failf("generating the project: %w\nmanifest.yaml and %s are written; fix the problem and run `slackgen generate --dir %s`", err, generator.ConfigFile, dir)
 	}
-	printNextSteps(e.stdout, dir, files)
 	return nil
 }
 
@@ -576,13 +582,34 @@ func initWriteFile(path string, data []byte, perm os.FileMode) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-func printNextSteps(w io.Writer, dir string, _ []pendingFile) {
+// printNextSteps tells what to do after init, for the app's mode and
+// distribution.
+func printNextSteps(w io.Writer, dir string, a *initAnswers, manifestData []byte) {
 	fmt.Fprintln(w, "\nNext steps:")
 	if dir != "." {
 		fmt.Fprintf(w, "  cd %s\n", dir)
 	}
-	fmt.Fprintln(w, "  1. Create the Slack app from manifest.yaml: https://api.slack.com/apps?new_app=1 (From a manifest)")
-	fmt.Fprintln(w, "  2. cp .env.example .env and fill in the secrets from the app's Basic Information page")
-	fmt.Fprintln(w, "  3. make run (or go run .), then make test")
-	fmt.Fprintln(w, "  After editing manifest.yaml, run slackgen generate.")
+	fmt.Fprintln(w, "  1. Create the Slack app: https://api.slack.com/apps → Create New App → From a manifest, with manifest.yaml")
+	if bytes.Contains(manifestData, []byte("https://example.com/")) {
+		fmt.Fprintln(w, "     (its URLs use example.com: `slackgen manifest export --base-url https://your.host` prints it with your host)")
+	}
+	var vars []string
+	if a.Mode == modeSocket {
+		vars = append(vars, "SLACK_APP_TOKEN")
+	} else {
+		vars = append(vars, "SLACK_SIGNING_SECRET")
+	}
+	if a.Distribution == distOAuth {
+		vars = append(vars, "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+	} else {
+		vars = append(vars, "SLACK_BOT_TOKEN")
+	}
+	fmt.Fprintf(w, "  2. cp .env.example .env and set %s\n", strings.Join(vars, ", "))
+	if a.Distribution == distOAuth {
+		fmt.Fprintln(w, "  3. make run, then install the app from http://localhost:3000/slack/install")
+	} else {
+		fmt.Fprintln(w, "  3. make run")
+	}
+	fmt.Fprintln(w, "  Offline: `slackgen emulate --env-file .env` runs a local Slack to try the app against.")
+	fmt.Fprintln(w, "  After editing manifest.yaml (or `slackgen add command …`), run `slackgen generate`.")
 }
