@@ -90,7 +90,7 @@ func parseEnvelope(body []byte) (*envelope, *Event, error) {
 	if len(env.Event) == 0 {
 		return nil, nil, errors.New("slackapp: malformed Events API body: event_callback without an event")
 	}
-	if err := json.Unmarshal(env.Event, &head); err != nil {
+	if err := decodeHead(env.Event, &head); err != nil {
 		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
 	}
 	ev := &Event{

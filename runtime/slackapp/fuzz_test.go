@@ -3,6 +3,7 @@ package slackapp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -120,4 +121,28 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 	_ = app.Drain(context.Background())
+}
+
+// FuzzDecodeHead checks the fast inner-event scanner against
+// encoding/json on every valid JSON input.
+func FuzzDecodeHead(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"message","subtype":"bot_message","channel_type":"im","user":"U1","blocks":[{"a":"}]\"x"}]}`,
+		`{"TYPE":"x","type":"y"}`, `{"t\u0079pe":"message"}`, `{"type":"a\"b"}`, `{"type":null,"user":1}`,
+		`{"type":"m","type":"n"}`, `{"user":"\xff"}`, ` { "type" : "x" } `, `{}`, `[]`, `"x"`, `{"k":{"type":"inner"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var want innerHead
+		wantErr := json.Unmarshal(raw, &want)
+		if !json.Valid(raw) {
+			return // decodeHead only sees validated JSON
+		}
+		var got innerHead
+		err := decodeHead(raw, &got)
+		if (err != nil) != (wantErr != nil) || (err == nil && got != want) {
+			t.Fatalf("decodeHead(%q) = %+v, %v; encoding/json: %+v, %v", raw, got, err, want, wantErr)
+		}
+	})
 }
