@@ -40,8 +40,10 @@ From the manifest it creates an emulated app (client id, client secret,
 signing secret). Redirect and request URLs keep their paths but point at
 --app-url. With --env-file it writes what the app needs to run against the
 emulator (SLACK_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
-SLACK_SIGNING_SECRET, SLACK_STATE_SECRET, …) into that file (mode 0600; other
-lines are kept). Start the app with that environment, open its
+SLACK_SIGNING_SECRET, SLACK_STATE_SECRET, SLACK_APP_TOKEN, …) into that file
+(mode 0600; other lines are kept). A Socket Mode app (settings.
+socket_mode_enabled) gets its traffic over the connection it opens with
+SLACK_APP_TOKEN instead of HTTP. Start the app with that environment, open its
 /slack/install page, then send traffic with 'slackgen emulate send'. Watch
 the conversation at http://ADDR/_emulator/.
 

@@ -41,6 +41,7 @@ func emulatorConfig(m *manifest.Manifest, appURL string) (slacktest.AppConfig, e
 		UserScopes:    m.UserScopes(),
 		BotEvents:     m.BotEvents(),
 		TokenRotation: m.TokenRotation(),
+		SocketMode:    m.SocketMode(),
 		RequestURL:    joinURL(base, defaultRequestPath),
 	}
 	for _, r := range m.RedirectURLs() {

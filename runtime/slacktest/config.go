@@ -48,6 +48,11 @@ type AppConfig struct {
 	// TokenRotation makes oauth.v2.access return expiring access tokens
 	// with single-use refresh tokens.
 	TokenRotation bool
+
+	// SocketMode delivers traffic over the app's Socket Mode connection
+	// (apps.connections.open with the app-level token, see
+	// Server.AppToken) instead of HTTP; request URLs are then unused.
+	SocketMode bool
 }
 
 func (c AppConfig) eventsURL() string {

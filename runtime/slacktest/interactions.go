@@ -32,7 +32,7 @@ func (s *Server) SendInteraction(ctx context.Context, team string, payload map[s
 	if typ == "block_suggestion" {
 		target = cfg.optionsURL()
 	}
-	if target == "" {
+	if target == "" && !cfg.SocketMode {
 		s.mu.Unlock()
 		return nil, errors.New("slacktest: the app has no interactivity request URL: set AppConfig.InteractivityURL or RequestURL")
 	}
@@ -62,6 +62,9 @@ func (s *Server) SendInteraction(ctx context.Context, team string, payload map[s
 	}
 	s.record(Message{From: "user", Via: interactionVia(typ), Team: a.ws.ID, User: a.ws.UserID, Text: describe(p)})
 	s.mu.Unlock()
+	if cfg.SocketMode {
+		return s.deliverSocket(ctx, "interactive", p, typ == "view_submission" || typ == "block_suggestion")
+	}
 	body, err := marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: encoding the payload: %w", err)

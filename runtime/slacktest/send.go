@@ -125,7 +125,7 @@ func (s *Server) SendCommand(ctx context.Context, team, command, text string) (*
 	}
 	cfg := s.apps[0].cfg
 	target, err := cfg.commandURL(command)
-	if err != nil {
+	if err != nil && !(cfg.SocketMode && len(cfg.CommandURLs) == 0) {
 		s.mu.Unlock()
 		return nil, err
 	}
@@ -151,7 +151,17 @@ func (s *Server) SendCommand(ctx context.Context, team, command, text string) (*
 	s.record(Message{From: "user", Via: "command", Team: a.ws.ID, Channel: a.channel, User: a.ws.UserID, Text: strings.TrimSpace(command + " " + text)})
 	s.mu.Unlock()
 
-	reply, err := s.Post(ctx, target, "application/x-www-form-urlencoded", []byte(form.Encode()), nil)
+	var reply *Reply
+	if cfg.SocketMode {
+		payload := map[string]any{}
+		for k := range form {
+			payload[k] = form.Get(k)
+		}
+		payload["is_enterprise_install"] = a.in.isEnterpriseInstall
+		reply, err = s.deliverSocket(ctx, "slash_commands", payload, true)
+	} else {
+		reply, err = s.Post(ctx, target, "application/x-www-form-urlencoded", []byte(form.Encode()), nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +215,7 @@ func (s *Server) SendEvent(ctx context.Context, team string, event map[string]an
 	}
 	app := s.apps[0]
 	target := app.cfg.eventsURL()
-	if target == "" {
+	if target == "" && !app.cfg.SocketMode {
 		s.mu.Unlock()
 		return nil, errors.New("slacktest: the app has no events request URL: set AppConfig.EventsURL or RequestURL")
 	}
@@ -260,6 +270,9 @@ func (s *Server) SendEvent(ctx context.Context, team string, event map[string]an
 		s.record(Message{From: "user", Via: "event", Team: a.ws.ID, Channel: ch, User: a.ws.UserID, TS: ts, Text: text})
 	}
 	s.mu.Unlock()
+	if app.cfg.SocketMode {
+		return s.deliverSocket(ctx, "events_api", envelope, false)
+	}
 	body, err := marshal(envelope)
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: encoding the event: %w", err)
@@ -363,8 +376,12 @@ func (s *Server) RevokeTokens(ctx context.Context, team string) (*Reply, error) 
 func (s *Server) VerifyURL(ctx context.Context) (*Reply, error) {
 	s.mu.Lock()
 	target := s.apps[0].cfg.eventsURL()
+	socket := s.apps[0].cfg.SocketMode
 	challenge := s.rnd.alnum(48)
 	s.mu.Unlock()
+	if socket {
+		return nil, errNoSocketURLVerification
+	}
 	if target == "" {
 		return nil, errors.New("slacktest: the app has no events request URL: set AppConfig.EventsURL or RequestURL")
 	}

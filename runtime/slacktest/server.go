@@ -2,6 +2,7 @@ package slacktest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -43,12 +44,15 @@ type Server struct {
 	seq           int
 	changed       chan struct{}
 	oidc          *oidcKey
+	socket        socketState
+	closing       bool // no new Socket Mode connections
 }
 
 type app struct {
 	cfg       AppConfig
 	botUserID string
 	botID     string
+	appToken  string // xapp-…: apps.connections.open
 	manifest  []byte // the last manifest given to apps.manifest.create/update
 }
 
@@ -79,6 +83,12 @@ func New(cfg AppConfig, opts ...Option) (*Server, error) {
 		views:         map[string]*view{},
 		changed:       make(chan struct{}),
 		client:        &http.Client{Timeout: o.appTimeout},
+		socket: socketState{
+			tickets:   map[string]time.Time{},
+			ticketApp: map[string]string{},
+			conns:     map[*socketConn]struct{}{},
+			pending:   map[string]chan json.RawMessage{},
+		},
 	}
 	for _, e := range o.enterprises {
 		s.addEnterprise(e)
@@ -141,6 +151,7 @@ func (s *Server) Close() {
 		_ = s.srv.Close()
 	}
 	<-s.done
+	s.closeSockets()
 	s.client.CloseIdleConnections()
 }
 
@@ -150,6 +161,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if err == nil {
 		<-s.done
 	}
+	s.closeSockets()
 	s.client.CloseIdleConnections()
 	return err
 }
@@ -180,8 +192,8 @@ func (s *Server) StateSecret() string { return s.stateSecret }
 
 // Env returns what an app needs to run against the emulator, as KEY=value
 // pairs in a stable order: SLACK_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
-// SLACK_SIGNING_SECRET, SLACK_STATE_SECRET, SLACK_APP_ID and
-// SLACK_CONFIG_TOKEN.
+// SLACK_SIGNING_SECRET, SLACK_STATE_SECRET, SLACK_APP_ID, SLACK_APP_TOKEN
+// (Socket Mode) and SLACK_CONFIG_TOKEN.
 func (s *Server) Env() []string {
 	a := s.App()
 	return []string{
@@ -191,6 +203,7 @@ func (s *Server) Env() []string {
 		"SLACK_SIGNING_SECRET=" + a.SigningSecret,
 		"SLACK_STATE_SECRET=" + s.stateSecret,
 		"SLACK_APP_ID=" + a.AppID,
+		"SLACK_APP_TOKEN=" + s.AppToken(),
 		"SLACK_CONFIG_TOKEN=" + s.configToken,
 	}
 }
@@ -209,6 +222,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /_emulator/calls", s.handleCalls)
 	mux.HandleFunc("GET /_emulator/messages", s.handleMessages)
 	mux.HandleFunc("POST /_emulator/send/{kind}", s.handleSend)
+	mux.HandleFunc("GET /_emulator/socket/{ticket}", s.handleSocket)
 	mux.HandleFunc("GET /_emulator/{$}", s.handleConversation)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/_emulator/", http.StatusFound)
@@ -242,6 +256,7 @@ func (s *Server) register(cfg AppConfig) (*app, error) {
 	}
 	n := len(s.apps) + 1
 	a := &app{cfg: cfg, botUserID: fmt.Sprintf("UB%04d", n), botID: fmt.Sprintf("B%04d", n)}
+	a.appToken = "xapp-1-" + cfg.AppID + "-" + s.rnd.digits(13) + "-" + s.rnd.hex(32)
 	s.apps = append(s.apps, a)
 	return a, nil
 }

@@ -12,6 +12,7 @@ const (
 	kindBot    tokenKind = "bot"
 	kindUser   tokenKind = "user"
 	kindConfig tokenKind = "config"
+	kindApp    tokenKind = "app"
 )
 
 // install identifies who a token acts for.
@@ -82,6 +83,11 @@ func (s *Server) check(value string) (*token, string) {
 	}
 	if value == s.configToken {
 		return &token{kind: kindConfig}, ""
+	}
+	for _, a := range s.apps {
+		if value == a.appToken {
+			return &token{kind: kindApp, install: install{appID: a.cfg.AppID}}, ""
+		}
 	}
 	t, ok := s.tokens[value]
 	switch {

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -131,7 +132,15 @@ const (
 	authClient                 // client credentials (oauth.v2.access, openid.connect.token)
 	authToken                  // a bot or user token
 	authConfig                 // an app configuration token (apps.manifest.*)
+	authApp                    // an app-level token (apps.connections.open)
 )
+
+// tokenKinds are the token kinds each auth mode accepts.
+var tokenKinds = map[authMode][]tokenKind{
+	authToken:  {kindBot, kindUser},
+	authConfig: {kindConfig},
+	authApp:    {kindApp},
+}
 
 type apiMethod struct {
 	auth  authMode
@@ -161,6 +170,7 @@ func init() {
 		"apps.manifest.create":    {auth: authConfig, fn: (*Server).manifestCreate},
 		"apps.manifest.update":    {auth: authConfig, fn: (*Server).manifestUpdate},
 		"apps.manifest.export":    {auth: authConfig, fn: (*Server).manifestExport},
+		"apps.connections.open":   {auth: authApp, fn: (*Server).appsConnectionsOpen},
 	}
 }
 
@@ -205,7 +215,7 @@ func (s *Server) dispatch(req *apiRequest, c *Call) result {
 	}
 	var t *token
 	switch m.auth {
-	case authToken, authConfig:
+	case authToken, authConfig, authApp:
 		var code string
 		if t, code = s.check(req.token); code != "" {
 			return fail(code)
@@ -215,7 +225,7 @@ func (s *Server) dispatch(req *apiRequest, c *Call) result {
 		if t.kind == kindUser {
 			c.User = t.userID
 		}
-		if (m.auth == authConfig) != (t.kind == kindConfig) {
+		if !slices.Contains(tokenKinds[m.auth], t.kind) {
 			return fail("not_allowed_token_type")
 		}
 		if m.scope != "" && !t.hasScope(m.scope) {
