@@ -1,18 +1,25 @@
 package generator
 
 import (
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/slackgen/slackgen/manifest"
 )
 
 // TestGeneratedProjectsCompile generates each project of testdata/cases —
 // HTTP and Socket Mode, single workspace and OAuth, SQLite, PostgreSQL and
 // file stores — with go mod tidy and a replace to this checkout's runtime,
 // then runs go build, go vet and go test in it, outside the workspace.
-// It shares the build cache with the rest of the test run.
+// HTTP apps are then started and must answer GET /healthz. It shares the
+// build cache with the rest of the test run.
 func TestGeneratedProjectsCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds four generated projects (about a minute cold); skipped with -short")
@@ -62,6 +69,87 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 				}
 			}
+			if cfg.Mode == ModeHTTP {
+				m, err := manifest.Load(cfg.ManifestPath(dir))
+				if err != nil {
+					t.Fatal(err)
+				}
+				oauth := cfg.Distribution == DistributionOAuth || cfg.Distribution == "" && m.UsesOAuth()
+				serveHealthz(t, dir, oauth)
+			}
 		})
+	}
+}
+
+// serveHealthz builds the generated app, starts it with a test environment
+// on a free port on 127.0.0.1 and waits (at most 20 s) for GET /healthz to
+// answer 200, which proves main.go, the wiring and the store start up.
+func serveHealthz(t *testing.T, dir string, oauth bool) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	env := []string{
+		"PORT=" + strconv.Itoa(port),
+		"SLACK_SIGNING_SECRET=test-signing-secret",
+		"SLACK_URL=http://127.0.0.1:9", // never called: nothing reaches Slack
+	}
+	if !oauth {
+		env = append(env, "SLACK_BOT_TOKEN=xoxb-test")
+	} else {
+		env = append(env, "SLACK_CLIENT_ID=1.2", "SLACK_CLIENT_SECRET=test-client-secret",
+			"SLACK_STATE_SECRET=test-state-secret-0123456789abcdef0123456789",
+			"DATABASE_URL="+filepath.Join(t.TempDir(), "store"))
+	}
+	cmd.Env = append(os.Environ(), env...)
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	}()
+	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/healthz"
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+			t.Fatalf("GET /healthz: %s\n%s", resp.Status, logs.String())
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("the app exited before serving (%v):\n%s", err, logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /healthz did not answer within 20s: %v\n%s", err, logs.String())
+		}
 	}
 }
