@@ -21,9 +21,10 @@ import (
 // response_url (events, global shortcuts, most view submissions).
 var ErrNoResponseURL = errors.New("slackapp: this request has no response_url to respond to; post with c.Client.PostMessageContext instead")
 
-// Context is what every handler receives. It is a context.Context (done
-// when the app shuts down hard, not when Slack's request ends, so work after
-// the ack keeps running) with the authorized Web API clients.
+// Context is what every handler receives: a context.Context carrying the
+// request's values but not its cancellation (work after the ack must keep
+// running when Slack's HTTP request ends; bound long work yourself with
+// context.WithTimeout), with the authorized Web API clients.
 type Context struct {
 	context.Context
 
