@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,7 +76,9 @@ func Open(ctx context.Context, path string, opts ...statestore.Option) (*Store, 
 		return nil, errors.New("sqlitestate: empty database path")
 	}
 	q := url.Values{"_pragma": {"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)"}}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// A "file:" URI: escape the characters SQLite's URI parser would read
+	// as delimiters, so any path works.
+	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestate: opening %s: %w", path, err)
 	}
@@ -87,6 +90,8 @@ func Open(ctx context.Context, path string, opts ...statestore.Option) (*Store, 
 	s.owned = true
 	return s, nil
 }
+
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database if Open opened it.
 func (s *Store) Close() error {

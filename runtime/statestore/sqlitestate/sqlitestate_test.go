@@ -3,6 +3,7 @@ package sqlitestate_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -79,10 +80,11 @@ func TestIssuePurgesPeriodically(t *testing.T) {
 	}
 }
 
-// A store reopened on the same file still knows the states issued before.
+// A store reopened on the same file still knows the states issued before,
+// whatever characters the path has.
 func TestStatesSurviveReopen(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "state.db")
+	path := filepath.Join(t.TempDir(), "my state?v=1#a%20b.db")
 	s1, err := sqlitestate.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +101,9 @@ func TestStatesSurviveReopen(t *testing.T) {
 	defer s2.Close()
 	if err := s2.Consume(ctx, state); err != nil {
 		t.Fatalf("Consume after reopening = %v, want nil", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database file not at the path given: %v", err)
 	}
 }
 
