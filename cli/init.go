@@ -114,6 +114,9 @@ var manifestFlags = []string{
 	"event", "interactivity", "shortcut", "mode", "distribution",
 }
 
+// run is slackgen init: answers from flags, then the --manifest file, then
+// the interview; the manifest is built and validated, and only then are
+// manifest.yaml, slackgen.yaml and the project written.
 func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 	given := func(flag string) bool { return flags.Changed(strings.TrimPrefix(flag, "--")) }
 	a, err := o.answersFromFlags(given)
@@ -124,26 +127,8 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 
 	var fromFile *manifest.Manifest
 	if o.manifestFile != "" {
-		for _, name := range manifestFlags {
-			if flags.Changed(name) {
-				return usageError("--%s cannot be combined with --manifest: the manifest file says it; edit the file instead", name)
-			}
-		}
-		fromFile, err = loadManifestFile(e, o.manifestFile)
-		if err != nil {
+		if fromFile, err = o.loadManifest(e, a, given); err != nil {
 			return err
-		}
-		a.Name = fromFile.DisplayInformation.Name
-		a.Interactivity = fromFile.InteractivityEnabled() || len(fromFile.Shortcuts()) > 0
-		if !a.Interactivity && (len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0) {
-			return usageError("--block-action and --view-submission need interactivity, which %s does not enable: set settings.interactivity.is_enabled: true in it first", o.manifestFile)
-		}
-		a.Mode, a.Distribution = modeHTTP, distSingle
-		if fromFile.SocketMode() {
-			a.Mode = modeSocket
-		}
-		if fromFile.UsesOAuth() {
-			a.Distribution = distOAuth
 		}
 	}
 
@@ -156,26 +141,8 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 	}
 
 	iv := &interview{dir: dir, given: given, fromManifest: fromFile != nil, cat: cat}
-	switch in, out, ok := terminalFiles(e.stdin, e.stdout); {
-	case o.yes:
-		iv.p = newScriptedPrompter(nil) // every question takes its default
-	case ok:
-		iv.p = newSurveyPrompter(in, out, e.stderr)
-	default:
-		// Find out what would be asked, without asking.
-		probe := newScriptedPrompter(nil)
-		dry := *a
-		probeIV := *iv
-		probeIV.p = probe
-		if err := probeIV.run(&dry); err != nil {
-			return err
-		}
-		if missing := flagsFor(probe.asked); len(missing) > 0 {
-			return usageError("cannot ask questions: %s not a terminal.\n"+
-				"Answer them with flags, or pass --yes to take the defaults: %s",
-				notTerminal(e.stdin, e.stdout), strings.Join(missing, ", "))
-		}
-		iv.p = probe
+	if iv.p, err = o.prompter(e, iv, a); err != nil {
+		return err
 	}
 	if err := iv.run(a); err != nil {
 		if errors.Is(err, errInterrupted) {
@@ -224,6 +191,58 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 	}
 	printNextSteps(e.stdout, dir, a, manifestData)
 	return nil
+}
+
+// loadManifest loads and validates the --manifest file and takes from it
+// what the interview would otherwise ask.
+func (o *initOptions) loadManifest(e *env, a *initAnswers, given func(string) bool) (*manifest.Manifest, error) {
+	for _, name := range manifestFlags {
+		if given("--" + name) {
+			return nil, usageError("--%s cannot be combined with --manifest: the manifest file says it; edit the file instead", name)
+		}
+	}
+	m, err := loadManifestFile(e, o.manifestFile)
+	if err != nil {
+		return nil, err
+	}
+	a.Name = m.DisplayInformation.Name
+	a.Interactivity = m.InteractivityEnabled() || len(m.Shortcuts()) > 0
+	if !a.Interactivity && (len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0) {
+		return nil, usageError("--block-action and --view-submission need interactivity, which %s does not enable: set settings.interactivity.is_enabled: true in it first", o.manifestFile)
+	}
+	a.Mode, a.Distribution = modeHTTP, distSingle
+	if m.SocketMode() {
+		a.Mode = modeSocket
+	}
+	if m.UsesOAuth() {
+		a.Distribution = distOAuth
+	}
+	return m, nil
+}
+
+// prompter picks how the interview gets its answers: defaults with --yes,
+// survey on a terminal. Without a terminal it asks nothing: when a question
+// would be asked, it fails with the flags that answer them.
+func (o *initOptions) prompter(e *env, iv *interview, a *initAnswers) (prompter, error) {
+	if o.yes {
+		return newScriptedPrompter(nil), nil // every question takes its default
+	}
+	if in, out, ok := terminalFiles(e.stdin, e.stdout); ok {
+		return newSurveyPrompter(in, out, e.stderr), nil
+	}
+	// Find out what would be asked, without asking.
+	probe := newScriptedPrompter(nil)
+	dry, probeIV := *a, *iv
+	probeIV.p = probe
+	if err := probeIV.run(&dry); err != nil {
+		return nil, failf("%w", err)
+	}
+	if missing := flagsFor(probe.asked); len(missing) > 0 {
+		return nil, usageError("cannot ask questions: %s not a terminal.\n"+
+			"Answer them with flags, or pass --yes to take the defaults: %s",
+			notTerminal(e.stdin, e.stdout), strings.Join(missing, ", "))
+	}
+	return newScriptedPrompter(nil), nil
 }
 
 // answersFromFlags fills the answers the flags give, checking each.
