@@ -233,3 +233,21 @@ func TestSignaturesUseRealTime(t *testing.T) {
 		t.Fatalf("reply %+v, %v", reply, err)
 	}
 }
+
+func TestCloseTwice(t *testing.T) {
+	srv, err := New(testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	srv.Close()
+	if err := srv.Shutdown(t.Context()); err != nil {
+		t.Errorf("Shutdown after Close: %v", err)
+	}
+	if _, err := http.Get(srv.URL() + "/_emulator/calls"); err == nil {
+		t.Error("the server still answers after Close")
+	}
+	if _, err := srv.Post(t.Context(), "http://127.0.0.1:1", "text/plain", nil, nil); err != errClosed {
+		t.Errorf("Post after Close: %v, want errClosed", err)
+	}
+}

@@ -14,7 +14,26 @@
 // An app needs no change to run against the emulator beyond its base Slack
 // URL: the Web API is at URL()+"/api/", the authorize page at
 // URL()+"/oauth/v2/authorize" and the OpenID page at
-// URL()+"/openid/connect/authorize".
+// URL()+"/openid/connect/authorize" (its id_tokens are RS256-signed; the
+// key set is at /openid/connect/keys). A Socket Mode app
+// (AppConfig.SocketMode) opens its connection with AppToken through
+// apps.connections.open and gets its traffic as envelopes over it.
+//
+// The emulator's own routes, all under /_emulator/:
+//
+//	GET  /_emulator/                the conversation page (messages and Web API calls)
+//	GET  /_emulator/messages        the conversation as JSON ([]Message)
+//	GET  /_emulator/calls           the Web API calls as JSON ([]Call; ?method= filters)
+//	POST /_emulator/send/{kind}     sign and send traffic to the app (SendRequest → SendResult)
+//	POST /_emulator/respond/{id}    response_url and incoming webhook replies
+//	GET  /_emulator/socket/{ticket} Socket Mode WebSocket
+//
+// Tokens behave like Slack's: every Web API call checks its token and
+// answers not_authed, invalid_auth, token_revoked or token_expired; with
+// token rotation, access tokens expire (WithTokenLifetime) and refresh
+// tokens are single use (Refreshes and RefreshReplays count their
+// exchanges). apps.uninstall revokes tokens without sending
+// app_uninstalled; Uninstall does both.
 //
 // Workspaces T0001 "Acme" and T0002 "Globex" exist by default, plus the
 // Enterprise Grid organization E0001 "Initech" with its workspace T0003

@@ -23,6 +23,7 @@ type Server struct {
 	client *http.Client
 	rnd    *randSource
 	done   chan struct{}
+	stop   sync.Once
 
 	mu            sync.Mutex
 	apps          []*app // the first is the primary app (the one traffic goes to)
@@ -143,26 +144,28 @@ func (s *Server) URL() string { return s.url }
 // APIURL is the Web API base URL (URL()+"/api/"), for slack.OptionAPIURL.
 func (s *Server) APIURL() string { return s.url + "/api/" }
 
-// Close stops the server, waiting up to 5 seconds for requests in flight.
+// Close stops the server, waiting up to 5 seconds for requests in flight,
+// and disconnects Socket Mode clients. Calling it again does nothing.
 func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.srv.Shutdown(ctx); err != nil {
-		_ = s.srv.Close()
-	}
-	<-s.done
-	s.closeSockets()
-	s.client.CloseIdleConnections()
+	_ = s.Shutdown(ctx)
 }
 
-// Shutdown stops the server gracefully, like http.Server.Shutdown.
+// Shutdown stops the server gracefully, like http.Server.Shutdown: it stops
+// listening, waits for requests in flight until ctx is done (then closes
+// them), and disconnects Socket Mode clients. Only the first call does
+// anything.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if err == nil {
+	var err error
+	s.stop.Do(func() {
+		if err = s.srv.Shutdown(ctx); err != nil {
+			_ = s.srv.Close()
+		}
 		<-s.done
-	}
-	s.closeSockets()
-	s.client.CloseIdleConnections()
+		s.closeSockets()
+		s.client.CloseIdleConnections()
+	})
 	return err
 }
 
