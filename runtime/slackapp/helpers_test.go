@@ -54,7 +54,7 @@ func newFixture(t *testing.T, edit func(*slackapp.Config), opts ...slackapp.Opti
 		SigningSecrets: []string{secret},
 		ClientID:       "123.456", ClientSecret: "client-secret", StateSecret: "state-secret-state-secret-state-secret",
 		SlackURL:    f.rec.Server.URL,
-		AckDeadline: 300 * time.Millisecond,
+		AckDeadline: 2 * time.Second, // generous: the machine running tests may be loaded
 		BotScopes:   []string{"commands", "chat:write"},
 	}
 	if edit != nil {
