@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // manifestModel is the part of a Slack app manifest the emulator turns
@@ -120,10 +121,10 @@ func (s *Server) manifestCreate(r *apiRequest, _ *token) result {
 	a.manifest = raw
 	q := url.Values{"client_id": {a.cfg.ClientID}}
 	if len(a.cfg.BotScopes) > 0 {
-		q.Set("scope", joinComma(a.cfg.BotScopes))
+		q.Set("scope", strings.Join(a.cfg.BotScopes, ","))
 	}
 	if len(a.cfg.UserScopes) > 0 {
-		q.Set("user_scope", joinComma(a.cfg.UserScopes))
+		q.Set("user_scope", strings.Join(a.cfg.UserScopes, ","))
 	}
 	return ok(map[string]any{
 		"app_id": a.cfg.AppID,
@@ -168,15 +169,4 @@ func (s *Server) manifestExport(r *apiRequest, _ *token) result {
 		return fail("invalid_app")
 	}
 	return ok(map[string]any{"manifest": json.RawMessage(a.manifest)})
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
 }

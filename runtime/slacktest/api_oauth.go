@@ -2,6 +2,7 @@ package slacktest
 
 import (
 	"crypto/subtle"
+	"slices"
 	"strings"
 )
 
@@ -84,7 +85,7 @@ func (s *Server) oauthV2Access(r *apiRequest, _ *token) result {
 		}
 	}
 	out["authed_user"] = authed
-	if containsScope(g.botScopes, "incoming-webhook") {
+	if slices.Contains(g.botScopes, "incoming-webhook") {
 		out["incoming_webhook"] = s.newWebhook(g.install)
 	}
 	return ok(out)
@@ -196,13 +197,4 @@ func (s *Server) appsUninstall(r *apiRequest, t *token) result {
 	}
 	s.revoke(t.install, false)
 	return ok(nil)
-}
-
-func containsScope(scopes []string, scope string) bool {
-	for _, s := range scopes {
-		if s == scope {
-			return true
-		}
-	}
-	return false
 }

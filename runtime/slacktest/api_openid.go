@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -62,12 +63,12 @@ func (s *Server) identity(in install, scopes []string) map[string]any {
 		out["https://slack.com/team_name"] = w.Name
 		out["https://slack.com/team_domain"] = w.Domain
 	}
-	if containsScope(scopes, "email") {
+	if slices.Contains(scopes, "email") {
 		out["email"] = name + "@" + firstNonEmpty(domainOfTeam(w), "example") + ".example.com"
 		out["email_verified"] = true
 		out["date_email_verified"] = s.opts.now().Add(-24 * 3600 * 1e9).Unix()
 	}
-	if containsScope(scopes, "profile") {
+	if slices.Contains(scopes, "profile") {
 		out["name"] = name
 		out["given_name"] = name
 		out["family_name"] = ""

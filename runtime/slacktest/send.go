@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -358,7 +359,7 @@ func (s *Server) RevokeTokens(ctx context.Context, team string) (*Reply, error) 
 			}
 			if t.kind == kindUser {
 				oauth = append(oauth, t.userID)
-			} else if !containsScope(bot, s.apps[0].botUserID) {
+			} else if !slices.Contains(bot, s.apps[0].botUserID) {
 				bot = append(bot, s.apps[0].botUserID)
 			}
 		}
