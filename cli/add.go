@@ -111,13 +111,30 @@ func newAddEventCmd(e *env, file *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "event EVENT",
 		Short: "Subscribe to an Events API event (and add the scope it needs)",
+		Long: `add event subscribes to an event in settings.event_subscriptions, and adds
+the scope it needs when none of its scopes is requested yet (app_mention
+needs app_mentions:read, message.channels needs channels:history, …).
+
+With Socket Mode off and no events request URL yet, the request URL becomes
+the one the app already uses for commands or interactivity.`,
 		Example: `  slackgen add event app_mention
   slackgen add event message.im
   slackgen add event reaction_added --user`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return editManifest(e, *file, func(ed *manifest.Editor) ([]string, error) {
-				return ed.AddEvent(args[0], user)
+				m := ed.Manifest()
+				url := sharedRequestURL(m)
+				added, err := ed.AddEvent(args[0], user)
+				if err != nil || len(added) == 0 || m.SocketMode() || m.EventsRequestURL() != "" || url == "" {
+					return added, err
+				}
+				// Events need somewhere to go: the URL the app already uses.
+				set, err := ed.SetEventsRequestURL(url)
+				if set {
+					added = append(added, "events request URL "+url)
+				}
+				return added, err
 			}, kindWord(user)+" event "+args[0])
 		},
 	}

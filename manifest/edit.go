@@ -145,41 +145,56 @@ func scalar(s string) *yaml.Node {
 // appendTo appends item to the sequence at the mapping keys path,
 // creating the missing mappings and the sequence.
 func (e *Editor) appendTo(path []string, item *yaml.Node) error {
+	_, err := e.insert(path, item, true)
+	return err
+}
+
+// insert puts leaf at the mapping keys path: appended to the list there
+// (list), or as the value of the last key unless that key is present. It
+// creates the missing mappings, and fills a key left empty ("key:").
+func (e *Editor) insert(path []string, leaf *yaml.Node, list bool) (bool, error) {
+	// valueOf returns the value to write for path[i] when it is missing.
+	valueOf := func(i int) *yaml.Node {
+		v := leaf
+		if list {
+			v = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{leaf}}
+		}
+		for j := len(path) - 1; j > i; j-- {
+			v = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar(path[j]), v}}
+		}
+		return v
+	}
 	t := newText(e.data)
+	f := e.m.Format()
 	parent := e.m.src.root
 	var parentKey *yaml.Node
 	for i, key := range path {
 		child, childKey := lookupKey(parent, key)
-		if child == nil {
-			// Missing from here: add key: {…path[i+1:]…: [item]} to parent.
-			value := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{item}}
-			for j := len(path) - 1; j > i; j-- {
-				value = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar(path[j]), value}}
+		switch {
+		case child == nil:
+			return true, e.splice(t.addKey(parent, parentKey, key, valueOf(i), f))
+		case isEmptyNull(child) && t.isBlockNull(childKey):
+			return true, e.splice(t.fillNull(childKey, valueOf(i)))
+		case i < len(path)-1:
+			if child.Kind != yaml.MappingNode {
+				return false, e.cantEdit(path[:i+1], child, "a mapping")
 			}
-			if err := e.splice(t.addKey(parent, parentKey, key, value, e.m.Format())); err != nil {
-				return err
-			}
-			return nil
-		}
-		if i == len(path)-1 {
-			if child.Kind != yaml.SequenceNode {
-				return e.cantEdit(path, child, "a list")
-			}
-			return e.splice(t.appendItem(child, item, e.m.Format()))
-		}
-		if child.Kind != yaml.MappingNode {
-			if isEmptyNull(child) && t.isBlockNull(childKey, child) {
-				value := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{item}}
-				for j := len(path) - 1; j > i+1; j-- {
-					value = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar(path[j]), value}}
-				}
-				return e.splice(t.fillNull(childKey, path[i+1], value))
-			}
-			return e.cantEdit(path[:i+1], child, "a mapping")
+		case !list:
+			return false, nil // already set
+		case child.Kind != yaml.SequenceNode:
+			return false, e.cantEdit(path, child, "a list")
+		default:
+			return true, e.splice(t.appendItem(child, leaf, f))
 		}
 		parent, parentKey = child, childKey
 	}
-	return nil
+	return false, nil
+}
+
+// SetEventsRequestURL sets settings.event_subscriptions.request_url when
+// it isn't set yet, and reports whether it did.
+func (e *Editor) SetEventsRequestURL(url string) (bool, error) {
+	return e.insert([]string{"settings", "event_subscriptions", "request_url"}, scalar(url), false)
 }
 
 func (e *Editor) cantEdit(path []string, n *yaml.Node, want string) error {
@@ -328,8 +343,8 @@ func (t *text) addKey(m, mKey *yaml.Node, key string, value *yaml.Node, f Format
 }
 
 // isBlockNull reports whether the empty value of key is written as
-// "key:" with nothing after it on the line.
-func (t *text) isBlockNull(key, value *yaml.Node) bool {
+// "key:" with nothing after it on the line but a comment.
+func (t *text) isBlockNull(key *yaml.Node) bool {
 	if key == nil {
 		return false
 	}
@@ -340,12 +355,11 @@ func (t *text) isBlockNull(key, value *yaml.Node) bool {
 	return rest == "" || strings.HasPrefix(rest, "#")
 }
 
-// fillNull gives the empty "key:" the mapping {child: value}.
-func (t *text) fillNull(key *yaml.Node, child string, value *yaml.Node) (int, string, error) {
+// fillNull writes value under the empty "key:".
+func (t *text) fillNull(key, value *yaml.Node) (int, string, error) {
 	off, prefix := t.afterLine(key.Line)
 	unit := t.indentUnit()
-	kv := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar(child), value}}
-	body, err := renderBlock(kv, unit)
+	body, err := renderBlock(value, unit)
 	if err != nil {
 		return 0, "", err
 	}

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -95,6 +96,37 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 			edit:  func(e *Editor) ([]string, error) { return e.AddScope("chat:write", false) },
 			added: []string{"bot scope chat:write"},
 			want:  "display_information:\n  name: demo\noauth_config:\n  scopes:\n    bot:\n      - chat:write\n# none yet\n",
+		},
+		{
+			name:  "fills an empty list key",
+			src:   "display_information:\n  name: demo\nsettings:\n  socket_mode_enabled: true\n  event_subscriptions:\n    bot_events:   # none yet\n",
+			edit:  func(e *Editor) ([]string, error) { return e.AddEvent("app_home_opened", false) },
+			added: []string{"bot event app_home_opened"},
+			want:  "display_information:\n  name: demo\nsettings:\n  socket_mode_enabled: true\n  event_subscriptions:\n    bot_events:   # none yet\n      - app_home_opened\n",
+		},
+		{
+			name: "sets the events request URL once",
+			src:  editBase,
+			edit: func(e *Editor) ([]string, error) {
+				if ok, err := e.SetEventsRequestURL("https://other.example.com/slack/events"); ok || err != nil {
+					return nil, fmt.Errorf("replaced an existing URL: %v %v", ok, err)
+				}
+				return nil, nil
+			},
+			want: editBase,
+		},
+		{
+			name: "sets a missing events request URL",
+			src:  "display_information:\n  name: demo\nsettings:\n  event_subscriptions:\n    bot_events: [app_home_opened]\n",
+			edit: func(e *Editor) ([]string, error) {
+				ok, err := e.SetEventsRequestURL("https://x.example.com/slack/events")
+				if !ok {
+					return nil, err
+				}
+				return []string{"url"}, err
+			},
+			added: []string{"url"},
+			want:  "display_information:\n  name: demo\nsettings:\n  event_subscriptions:\n    bot_events: [app_home_opened]\n    request_url: https://x.example.com/slack/events\n",
 		},
 		{
 			name:  "four-space indentation",

@@ -127,6 +127,10 @@ func (l *linter) commands() {
 	if len(f.Shortcuts) > 0 && !hasCommands {
 		l.add(Error, "/features/shortcuts", "shortcuts need the bot scope \"commands\"", "add it: slackgen add scope commands")
 	}
+	if len(f.Shortcuts) > 0 && !l.m.InteractivityEnabled() {
+		l.add(Error, "/features/shortcuts", "shortcuts need interactivity, but settings.interactivity.is_enabled is not true",
+			"set settings.interactivity.is_enabled: true, with a request_url unless Socket Mode is on")
+	}
 	seen := map[string]int{}
 	for i, c := range f.SlashCommands {
 		if first, dup := seen[c.Command]; dup && c.Command != "" {
@@ -183,7 +187,7 @@ func (l *linter) redirects() {
 			continue
 		}
 		if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-			l.add(Error, ptr, fmt.Sprintf("redirect URL %q is not https", raw), "Slack only redirects to https URLs (http is fine for localhost and 127.0.0.1)")
+			l.add(Error, ptr, fmt.Sprintf("redirect URL %q is not https", raw), "Slack only redirects to https URLs; http is fine for localhost and 127.0.0.1")
 		}
 	}
 	if len(urls) == 0 {
