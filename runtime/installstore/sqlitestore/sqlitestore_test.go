@@ -131,3 +131,15 @@ func TestUpdateSerializesAcrossHandles(t *testing.T) {
 	defer cancel()
 	storetest.RunConcurrentUpdates(ctx, t, []installstore.Store{a, b}, 8)
 }
+
+// The wrappers over SQL: deletes must still work on encrypted rows.
+func TestConformanceCachedEncrypted(t *testing.T) {
+	keys, err := installstore.ParseKeys("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Run(t, func(t *testing.T) installstore.Store {
+		s := open(t, filepath.Join(t.TempDir(), "installations.db"))
+		return installstore.NewCached(installstore.NewEncrypted(s, keys), time.Minute)
+	})
+}
