@@ -66,3 +66,35 @@ func ExampleSign() {
 	// Output:
 	// v0=e8beca64fdd1a137bebe4f274bd47abcbee4e63c101f4bc8461b7e9398109030
 }
+
+// In a handler that needs the raw body itself (for example to route on its
+// Content-Type before parsing), call ReadAndVerify instead of the middleware.
+func ExampleVerifier_ReadAndVerify() {
+	v, err := signature.New([]string{"current-secret"})
+	if err != nil {
+		panic(err)
+	}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := v.ReadAndVerify(r)
+		switch {
+		case errors.Is(err, signature.ErrTooLarge):
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintf(w, "verified %d bytes", len(body))
+	})
+
+	body := `{"type":"url_verification","challenge":"abc"}`
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req := httptest.NewRequest("POST", "/slack/events", strings.NewReader(body))
+	req.Header.Set(signature.HeaderTimestamp, ts)
+	req.Header.Set(signature.HeaderSignature, signature.Sign("current-secret", ts, []byte(body)))
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Body.String())
+	// Output:
+	// 200 verified 45 bytes
+}
