@@ -34,11 +34,15 @@ func TestConformance(t *testing.T) {
 func TestOpenCreatesPrivateFileAndDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "nested", "data")
 	path := filepath.Join(dir, "installations.db")
-	open(t, path)
+	s := open(t, path)
+	if err := s.Save(context.Background(), &installstore.Installation{TeamID: "T1", BotToken: "xoxb-1"}); err != nil {
+		t.Fatal(err)
+	}
+	// SQLite gives the WAL and shared-memory files the database's mode.
 	for _, tc := range []struct {
 		path string
 		want os.FileMode
-	}{{dir, 0o700 | os.ModeDir}, {path, 0o600}} {
+	}{{dir, 0o700 | os.ModeDir}, {path, 0o600}, {path + "-wal", 0o600}, {path + "-shm", 0o600}} {
 		fi, err := os.Stat(tc.path)
 		if err != nil {
 			t.Fatal(err)
