@@ -251,3 +251,33 @@ func TestCloseTwice(t *testing.T) {
 		t.Errorf("Post after Close: %v, want errClosed", err)
 	}
 }
+
+func TestEnvAndSetApp(t *testing.T) {
+	srv := NewServer(t, testConfig(), WithSeed(3))
+	env := srv.Env()
+	want := []string{"SLACK_URL=", "SLACK_CLIENT_ID=", "SLACK_CLIENT_SECRET=", "SLACK_SIGNING_SECRET=", "SLACK_STATE_SECRET=", "SLACK_APP_ID=", "SLACK_APP_TOKEN=xapp-1-", "SLACK_CONFIG_TOKEN=xoxe.xoxp-1-"}
+	if len(env) != len(want) {
+		t.Fatalf("Env = %v", env)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(env[i], w) {
+			t.Errorf("Env[%d] = %q, want prefix %q", i, env[i], w)
+		}
+	}
+	if env[0] != "SLACK_URL="+srv.URL() || len(srv.StateSecret()) != 64 {
+		t.Errorf("SLACK_URL %q, state secret %q", env[0], srv.StateSecret())
+	}
+
+	before := srv.App()
+	srv.SetApp(AppConfig{BotScopes: []string{"chat:write"}, RequestURL: "http://127.0.0.1:9/x"})
+	after := srv.App()
+	if after.ClientID != before.ClientID || after.ClientSecret != before.ClientSecret || after.AppID != before.AppID || after.Name != before.Name {
+		t.Errorf("SetApp changed the credentials: %+v → %+v", before, after)
+	}
+	if len(after.BotScopes) != 1 || after.RequestURL != "http://127.0.0.1:9/x" {
+		t.Errorf("SetApp did not apply: %+v", after)
+	}
+	if got := apiPost(t, srv, "api.test", map[string][]string{"foo": {"bar"}}); got["ok"] != true || !strings.Contains(mustJSON(t, got["args"]), `"foo":"bar"`) {
+		t.Errorf("api.test = %v", got)
+	}
+}
