@@ -150,8 +150,9 @@ func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
 		return ErrStale
 	}
 	// A wrong signature is compared with every secret; a right one stops at
-	// the secret that made it, which tells an attacker nothing they could not
-	// forge anyway. List the current secret first.
+	// the secret that made it. The early return only tells the sender which
+	// secret their valid signature used, which they know already. List the
+	// current secret first.
 	for _, p := range v.pools {
 		if match(p, timestamp, body, &want) {
 			return nil
