@@ -71,7 +71,7 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL string
 		ack(Text(msgSomethingWrong))
 		return
 	}
-	log := a.log.With("command", cmd.Command, "team_id", cmd.TeamID)
+	log := a.tagged(slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID))
 	c := a.newContext(context.WithoutCancel(ctx), auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
 	c.ack = newAcker()

@@ -183,7 +183,7 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 
 // runEvent authorizes and runs an event handler, after the ack.
 func (a *App) runEvent(ctx context.Context, q installstore.Query, ev *Event, h EventHandler, uninstall bool) {
-	log := a.log.With("event_type", ev.Type, "event_id", ev.EventID, "team_id", q.TeamID)
+	log := a.tagged(slog.String("event_type", ev.Type), slog.String("event_id", ev.EventID), slog.String("team_id", q.TeamID))
 	defer a.recoverHandler(log)
 	var c *Context
 	if uninstall {

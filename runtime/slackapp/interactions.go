@@ -70,7 +70,7 @@ func interactionQuery(cb *slack.InteractionCallback) installstore.Query {
 // submissions and options loads run within the ack deadline because their
 // answer is the HTTP body.
 func (a *App) handleInteraction(ctx context.Context, cb *slack.InteractionCallback, wait bool) interactionAnswer {
-	log := a.log.With("interaction", string(cb.Type), "team_id", cb.Team.ID)
+	log := a.tagged(slog.String("interaction", string(cb.Type)), slog.String("team_id", cb.Team.ID))
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		var jobs []func(*Context)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/slackgen/slackgen/runtime/slackapp"
+	"github.com/slackgen/slackgen/runtime/slackapp/slackapptest"
 )
 
 type tokenHolder struct{ tok string }
@@ -71,5 +72,24 @@ func TestNewRedactingHandlerIdempotent(t *testing.T) {
 	h := slackapp.NewRedactingHandler(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	if slackapp.NewRedactingHandler(h) != h {
 		t.Fatal("wrapping twice made a second wrapper")
+	}
+}
+
+func TestContextLoggerIsTaggedAndRedacted(t *testing.T) {
+	f := newFixture(t, nil)
+	f.app.Command("/log", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		c.Logger.Info("handler says", "tok", "xoxp-TAGGEDLEAK")
+		c.Logger.WithGroup("g").Info("grouped", "k", "v")
+		return nil, nil
+	})
+	f.serve(slackapptest.CommandRequest(secret, cmd("/log")))
+	logs := f.logs.String()
+	for _, want := range []string{`"command":"/log","team_id":"T1","tok":"xoxp-[REDACTED]"`, `"command":"/log","team_id":"T1","g":{"k":"v"}`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, "TAGGEDLEAK") {
+		t.Fatal("token leaked")
 	}
 }
