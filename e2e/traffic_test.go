@@ -1,0 +1,185 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+	"github.com/slackgen/slackgen/runtime/signature"
+	"github.com/slackgen/slackgen/runtime/slacktest"
+)
+
+// TestTrafficAfterInstall installs examples/multi-workspace in a workspace,
+// then the emulator sends it a slash command, an app_mention and a block
+// action, signed as Slack signs them: every handler's reply reaches the
+// emulator, through the HTTP answer, chat.postMessage with the workspace's
+// bot token, or the response_url. Forged and stale requests get 401.
+func TestTrafficAfterInstall(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newSQLiteRig(t)
+	install(t, ctx, r.app.URL, "", "T0002")
+
+	t.Run("slash command", func(t *testing.T) {
+		reply, err := r.emu.SendCommand(ctx, "T0002", "/ticket", "printer on fire")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply.Status != http.StatusOK || !strings.Contains(string(reply.Body), "You said: printer on fire") {
+			t.Fatalf("/ticket answered %d %q, want 200 with the handler's reply", reply.Status, reply.Body)
+		}
+	})
+
+	t.Run("app_mention", func(t *testing.T) {
+		reply, err := r.emu.SendAppMention(ctx, "T0002", "<@bot> help")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reply.OK() {
+			t.Fatalf("app_mention answered %d %q", reply.Status, reply.Body)
+		}
+		msg, err := r.emu.WaitForMessage(ctx, func(m slacktest.Message) bool {
+			return m.From == "app" && m.Via == "chat.postMessage" && strings.Contains(m.Text, "you mentioned me")
+		})
+		if err != nil {
+			t.Fatalf("no reply to the mention: %v; messages: %+v", err, r.emu.Messages())
+		}
+		if msg.Team != "T0002" || msg.ThreadTS == "" {
+			t.Errorf("reply %+v: want team T0002, in the mention's thread", msg)
+		}
+		calls := r.emu.CallsTo("chat.postMessage")
+		if len(calls) != 1 || !calls[0].OK || calls[0].Team != "T0002" || calls[0].TokenType != "bot" {
+			t.Errorf("chat.postMessage calls = %+v, want one successful call with T0002's bot token", calls)
+		}
+	})
+
+	t.Run("block action", func(t *testing.T) {
+		reply, err := r.emu.SendBlockAction(ctx, "T0002", "approve_ticket", "42")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reply.OK() {
+			t.Fatalf("block action answered %d %q", reply.Status, reply.Body)
+		}
+		msg, err := r.emu.WaitForMessage(ctx, func(m slacktest.Message) bool {
+			return m.From == "app" && m.Via == "response_url" && strings.HasPrefix(m.Text, "Got it")
+		})
+		if err != nil {
+			t.Fatalf("no reply through the response_url: %v; messages: %+v", err, r.emu.Messages())
+		}
+		if msg.Team != "T0002" || msg.ResponseType != "ephemeral" {
+			t.Errorf("reply %+v: want an ephemeral message in T0002", msg)
+		}
+	})
+
+	t.Run("forged and stale requests", func(t *testing.T) {
+		secret := r.emu.App().SigningSecret
+		form := url.Values{
+			"team_id": {"T0002"}, "user_id": {"U0002"}, "command": {"/ticket"}, "text": {"forged"},
+			"api_app_id": {r.emu.App().AppID}, "channel_id": {"C0002"},
+		}
+		body := []byte(form.Encode())
+		now := time.Now()
+		cases := []struct {
+			name      string
+			timestamp string
+			sig       string
+			want      int
+		}{
+			{"signed now (control)", ts(now), signature.Sign(secret, ts(now), body), http.StatusOK},
+			{"another secret", ts(now), signature.Sign(secret+"x", ts(now), body), http.StatusUnauthorized},
+			{"garbage signature", ts(now), "v0=" + strings.Repeat("ab", 32), http.StatusUnauthorized},
+			{"no signature", ts(now), "", http.StatusUnauthorized},
+			{"ten minutes old", ts(now.Add(-10 * time.Minute)), signature.Sign(secret, ts(now.Add(-10*time.Minute)), body), http.StatusUnauthorized},
+			{"ten minutes ahead", ts(now.Add(10 * time.Minute)), signature.Sign(secret, ts(now.Add(10*time.Minute)), body), http.StatusUnauthorized},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.app.URL+"/slack/events", strings.NewReader(string(body)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set(signature.HeaderTimestamp, c.timestamp)
+				if c.sig != "" {
+					req.Header.Set(signature.HeaderSignature, c.sig)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != c.want {
+					t.Errorf("status %d, want %d", resp.StatusCode, c.want)
+				}
+			})
+		}
+	})
+}
+
+func ts(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+
+// TestUninstall: app_uninstalled and tokens_revoked, in both orders, delete
+// the workspace's installation from the app's store, and a later command
+// gets the "please reinstall" reply.
+func TestUninstall(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newSQLiteRig(t)
+	store := r.store(t)
+
+	orders := []struct {
+		name  string
+		team  string
+		steps []func(context.Context, string) (*slacktest.Reply, error)
+	}{
+		{"app_uninstalled then tokens_revoked", "T0001", []func(context.Context, string) (*slacktest.Reply, error){r.emu.Uninstall, r.emu.RevokeTokens}},
+		{"tokens_revoked then app_uninstalled", "T0002", []func(context.Context, string) (*slacktest.Reply, error){r.emu.RevokeTokens, r.emu.Uninstall}},
+	}
+	for _, o := range orders {
+		t.Run(o.name, func(t *testing.T) {
+			install(t, ctx, r.app.URL, "", o.team)
+			q := installstore.Query{TeamID: o.team}
+			if _, err := store.FindBot(ctx, q); err != nil {
+				t.Fatalf("after the install, FindBot(%s): %v", o.team, err)
+			}
+			reply, err := r.emu.SendCommand(ctx, o.team, "/ticket", "before")
+			if err != nil || !strings.Contains(string(reply.Body), "You said: before") {
+				t.Fatalf("command before uninstalling: %v %+v", err, reply)
+			}
+			for _, step := range o.steps {
+				reply, err := step(ctx, o.team)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reply.OK() {
+					t.Fatalf("the app answered the event with %d %q", reply.Status, reply.Body)
+				}
+			}
+			eventually(t, 10*time.Second, "the installation is deleted", func() error {
+				for _, find := range []func(context.Context, installstore.Query) (*installstore.Installation, error){store.FindBot, store.FindInstallation} {
+					if _, err := find(ctx, q); !errors.Is(err, installstore.ErrNotFound) {
+						return fmt.Errorf("lookup of %s: err = %v, want ErrNotFound", o.team, err)
+					}
+				}
+				return nil
+			})
+			reply, err = r.emu.SendCommand(ctx, o.team, "/ticket", "after")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reply.Status != http.StatusOK || !strings.Contains(string(reply.Body), "please reinstall") {
+				t.Errorf("command after uninstalling answered %d %q, want the please-reinstall reply", reply.Status, reply.Body)
+			}
+		})
+	}
+}
