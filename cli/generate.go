@@ -1,14 +1,52 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/slackgen/slackgen/generator"
 )
 
-func init() { commands = append(commands, newGenerateCmd) }
+func init() {
+	commands = append(commands, newGenerateCmd)
+	afterManifestEdit = regenerateAfterEdit
+}
+
+// regenerateAfterEdit regenerates the project after `slackgen add` edited
+// its manifest, when the manifest belongs to a slackgen project (a
+// slackgen.yaml next to it that names it).
+func regenerateAfterEdit(e *env, manifestPath string) error {
+	dir := filepath.Dir(manifestPath)
+	cfg, err := generator.LoadConfig(filepath.Join(dir, generator.ConfigFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a manifest outside a project
+	}
+	if err != nil {
+		return failf("the manifest was edited, but the project was not regenerated: %w", err)
+	}
+	if !samePath(cfg.ManifestPath(dir), manifestPath) {
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "regenerating %s:\n", dir)
+	res, err := generator.Generate(generator.Options{Dir: dir, Out: e.stdout, Version: generator.Version()})
+	if res != nil {
+		res.Print(e.stdout)
+	}
+	if err != nil {
+		return failf("the manifest was edited, but regenerating failed: %w\nfix the problem and run `slackgen generate --dir %s`", err, dir)
+	}
+	return nil
+}
+
+func samePath(a, b string) bool {
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
 
 func newGenerateCmd(e *env) *cobra.Command {
 	var opts generator.Options
