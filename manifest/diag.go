@@ -47,14 +47,18 @@ type Diagnostic struct {
 	Hint    string // what to do about it; may be empty
 }
 
-// String formats d as "file:line:col: error: message (hint)".
+// String formats d as "file:line:col: error: message (hint)" ("error:
+// message (hint)" for a Manifest built in code).
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.WriteString(d.File)
 	if d.Pos.IsValid() {
 		fmt.Fprintf(&b, ":%d:%d", d.Pos.Line, d.Pos.Column)
 	}
-	fmt.Fprintf(&b, ": %s: %s", d.Severity, d.Message)
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s: %s", d.Severity, d.Message)
 	if d.Hint != "" {
 		fmt.Fprintf(&b, " (%s)", d.Hint)
 	}

@@ -239,7 +239,7 @@ func TestValidateChangedModel(t *testing.T) {
 func TestValidateBuiltInCode(t *testing.T) {
 	m := &Manifest{DisplayInformation: DisplayInformation{Name: strings.Repeat("x", 40)}}
 	ds := m.Validate()
-	if len(ds) != 1 || ds[0].String() != ": error: display_information.name is 40 characters long; the limit is 35" {
+	if len(ds) != 1 || ds[0].String() != "error: display_information.name is 40 characters long; the limit is 35" {
 		t.Errorf("Validate = %q", ds.Error())
 	}
 }
