@@ -567,7 +567,7 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 		}
 	}
 	for i, f := range files {
-		fmt.Fprintf(e.stdout, "%-10s %s\n", status[i], f.name)
+		fmt.Fprintf(e.stdout, "%-9s  %-10s  %s\n", status[i], "input", f.name) // the columns of generator.Result.Print
 	}
 	res, err := generator.Generate(generator.Options{Dir: dir, Force: force, Out: e.stdout, Version: generator.Version()})
 	if res != nil {

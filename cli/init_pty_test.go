@@ -209,3 +209,27 @@ func readProjectFile(t *testing.T, path string) string {
 	}
 	return string(data)
 }
+
+// TestInitStdoutNotTerminal checks that a terminal on stdin alone is not
+// enough (survey hangs when stdout is not a terminal): init names stdout and
+// the flags still needed, and exits 2 without waiting for input.
+func TestInitStdoutNotTerminal(t *testing.T) {
+	c, _ := newTestConsole(t)
+	var stdout, stderr strings.Builder
+	code := make(chan int, 1)
+	go func() {
+		code <- Run([]string{"init", filepath.Join(t.TempDir(), "app"), "--module", "example.com/app"}, c.Tty(), &stdout, &stderr)
+	}()
+	select {
+	case got := <-code:
+		if got != ExitUsage {
+			t.Errorf("exit code %d, want %d", got, ExitUsage)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("slackgen init waits for input although stdout is not a terminal")
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "standard output is not a terminal") || !strings.Contains(msg, "--name, --description, --distribution") || strings.Contains(msg, "--module") {
+		t.Errorf("stderr = %q, want it to name stdout and the flags still needed (not --module)", msg)
+	}
+}
