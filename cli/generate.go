@@ -72,6 +72,11 @@ missing and never overwritten. A generated file edited by hand stops the run
 			opts.Out = e.stdout
 			opts.Version = generator.Version()
 			res, err := generator.Generate(opts)
+			if res != nil {
+				for _, w := range res.Warnings {
+					fmt.Fprintln(e.stderr, w)
+				}
+			}
 			if res != nil && !opts.Check {
 				if opts.DryRun {
 					fmt.Fprintln(e.stderr, "dry run, nothing written:")

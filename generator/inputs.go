@@ -19,6 +19,7 @@ import (
 type inputs struct {
 	manifestPath string
 	manifest     *manifest.Manifest
+	warnings     []string // the manifest's warnings, file:line:col
 	templates    []templateSource // sorted by path
 	hash         string           // of slackgen.yaml, the manifest and the overlay
 }
@@ -41,7 +42,7 @@ func loadInputs(dir string, cfg *Config, cfgData []byte, validate bool) (*inputs
 		}
 		return nil, fmt.Errorf("reading manifest: %w", err)
 	}
-	if in.manifest, err = parseManifest(in.manifestPath, data, validate); err != nil {
+	if in.manifest, in.warnings, err = parseManifest(in.manifestPath, data, validate); err != nil {
 		return nil, err
 	}
 	byPath := map[string]templateSource{}
@@ -106,19 +107,24 @@ func loadInputs(dir string, cfg *Config, cfgData []byte, validate bool) (*inputs
 }
 
 // parseManifest parses and validates the manifest; errors are the
-// manifest package's diagnostics (file:line:col).
-func parseManifest(name string, data []byte, validate bool) (*manifest.Manifest, error) {
+// manifest package's diagnostics (file:line:col), warnings are returned.
+func parseManifest(name string, data []byte, validate bool) (*manifest.Manifest, []string, error) {
 	m, err := manifest.Parse(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w\nfix the manifest and rerun", err)
+		return nil, nil, fmt.Errorf("%w\nfix the manifest and rerun", err)
 	}
 	if !validate {
-		return m, nil
+		return m, nil, nil
 	}
-	if diags := m.Validate(); diags.HasErrors() {
-		return nil, fmt.Errorf("%w\nfix the manifest (`slackgen validate` lists every problem) and rerun", diags.Errors())
+	diags := m.Validate()
+	if diags.HasErrors() {
+		return nil, nil, fmt.Errorf("%w\nfix the manifest (`slackgen validate` lists every problem) and rerun", diags.Errors())
 	}
-	return m, nil
+	var warnings []string
+	for _, d := range diags.Warnings() {
+		warnings = append(warnings, d.String())
+	}
+	return m, warnings, nil
 }
 
 // setRuntime decides how the generated go.mod gets the runtime module.

@@ -56,8 +56,8 @@ func funcs() template.FuncMap {
 
 // render executes every template. Output paths drop the .tmpl suffix;
 // Go files are gofmt'ed; a file whose output is empty (only whitespace) is
-// not produced; a file is generated when its first line is GeneratedHeader,
-// scaffolded otherwise.
+// not produced; a file is generated when its first line is GeneratedHeader
+// (or its "# " form), scaffolded otherwise.
 func render(sources []templateSource, app *App) ([]renderedFile, error) {
 	fm := funcs()
 	var out []renderedFile
@@ -89,8 +89,10 @@ func render(sources []templateSource, app *App) ([]renderedFile, error) {
 			}
 			seen[item.path] = src.name
 			class := Scaffolded
-			if bytes.HasPrefix(content, []byte(GeneratedHeader+"\n")) {
-				class = Generated
+			for _, h := range generatedHeaders {
+				if bytes.HasPrefix(content, []byte(h+"\n")) {
+					class = Generated
+				}
 			}
 			out = append(out, renderedFile{path: item.path, class: class, content: content})
 		}
