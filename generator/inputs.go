@@ -19,7 +19,7 @@ import (
 type inputs struct {
 	manifestPath string
 	manifest     *manifest.Manifest
-	warnings     []string // the manifest's warnings, file:line:col
+	warnings     []string         // the manifest's warnings, file:line:col
 	templates    []templateSource // sorted by path
 	hash         string           // of slackgen.yaml, the manifest and the overlay
 }
