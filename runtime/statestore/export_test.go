@@ -9,3 +9,6 @@ func SignedRemembered(s *Signed) int {
 
 // SetMemoryMax lowers the bound of m, to test it cheaply.
 func SetMemoryMax(m *Memory, n int) { m.max = n }
+
+// SetSignedMax lowers the bound of the replay memory of s, to test it cheaply.
+func SetSignedMax(s *Signed, n int) { s.max = n }

@@ -28,9 +28,12 @@ const MinSecretLen = 32
 // browser. Apps that need strict single use across replicas use a
 // server-side store (pgstate, redisstate).
 //
-// The memory for consumed nonces is bounded (DefaultMaxOutstanding entries):
-// when it is full of unexpired nonces, Consume refuses (fails closed) rather
-// than forget one.
+// The replay memory is bounded (DefaultMaxOutstanding nonces, a few MiB) and
+// expired nonces are purged from it. When more unexpired nonces are consumed
+// than it holds, it forgets the oldest consumed ones first: refusing every
+// install instead would let anyone who can complete DefaultMaxOutstanding
+// flows within one TTL lock out everybody, while a forgotten nonce is still
+// bound to its browser by the cookie.
 type Signed struct {
 	key  []byte // derived from the secret, never the secret itself
 	opts Options
@@ -38,6 +41,8 @@ type Signed struct {
 
 	mu        sync.Mutex
 	consumed  map[[nonceLen]byte]time.Time // nonce → expiry
+	order     [][nonceLen]byte             // ring of consumed nonces, oldest at next once full
+	next      int
 	nextPurge time.Time
 }
 
@@ -122,14 +127,26 @@ func (s *Signed) Consume(ctx context.Context, state string) error {
 	if _, used := s.consumed[nonce]; used {
 		return ErrInvalid
 	}
-	if now.After(s.nextPurge) || len(s.consumed) >= s.max {
+	if now.After(s.nextPurge) {
 		s.purgeLocked(now)
 	}
-	if len(s.consumed) >= s.max {
-		return fmt.Errorf("%w: %d states consumed within their lifetime, the replay memory is full; use a server-side store (pgstate, redisstate)", ErrInvalid, s.max)
+	s.rememberLocked(nonce, exp)
+	return nil
+}
+
+// rememberLocked records nonce until exp, forgetting the oldest consumed
+// nonce when the memory is full. A forgotten nonce may already have been
+// purged; it can never be consumed again after its expiry, so deleting it
+// from the map never removes a newer entry.
+func (s *Signed) rememberLocked(nonce [nonceLen]byte, exp time.Time) {
+	if len(s.order) < s.max {
+		s.order = append(s.order, nonce)
+	} else {
+		delete(s.consumed, s.order[s.next])
+		s.order[s.next] = nonce
+		s.next = (s.next + 1) % s.max
 	}
 	s.consumed[nonce] = exp
-	return nil
 }
 
 func (s *Signed) mac(dst, payload []byte) []byte {

@@ -128,6 +128,30 @@ func TestSignedReplayMemoryIsPurged(t *testing.T) {
 	}
 }
 
+// When more states are consumed within a TTL than the replay memory holds,
+// the oldest consumed nonces are forgotten and every install keeps working.
+func TestSignedReplayMemoryBounded(t *testing.T) {
+	ctx := context.Background()
+	s, _ := statestore.NewSigned([]byte(testSecret))
+	statestore.SetSignedMax(s, 10)
+	var states []string
+	for range 25 {
+		state, _ := s.Issue(ctx)
+		if err := s.Consume(ctx, state); err != nil {
+			t.Fatalf("Consume with a full replay memory = %v, want nil", err)
+		}
+		states = append(states, state)
+	}
+	if n := statestore.SignedRemembered(s); n != 10 {
+		t.Fatalf("remembers %d nonces, want the bound, 10", n)
+	}
+	for _, state := range states[15:] {
+		if err := s.Consume(ctx, state); !errors.Is(err, statestore.ErrInvalid) {
+			t.Fatalf("replay of one of the 10 newest states: Consume = %v, want ErrInvalid", err)
+		}
+	}
+}
+
 func TestMemoryBounded(t *testing.T) {
 	ctx := context.Background()
 	clock := statetest.NewClock(time.Unix(1_700_000_000, 0))
