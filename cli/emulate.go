@@ -41,7 +41,9 @@ signing secret). Redirect and request URLs keep their paths but point at
 --app-url. With --env-file it writes what the app needs to run against the
 emulator (SLACK_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
 SLACK_SIGNING_SECRET, SLACK_STATE_SECRET, SLACK_APP_TOKEN, …) into that file
-(mode 0600; other lines are kept). A Socket Mode app (settings.
+(mode 0600; other lines are kept). An app without redirect URLs (a
+single-workspace app) is installed into T0001 at start and gets
+SLACK_BOT_TOKEN too. A Socket Mode app (settings.
 socket_mode_enabled) gets its traffic over the connection it opens with
 SLACK_APP_TOKEN instead of HTTP. Start the app with that environment, open its
 /slack/install page, then send traffic with 'slackgen emulate send'. Watch
@@ -120,19 +122,32 @@ func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) erro
 		return err
 	}
 	defer srv.Close()
+	app := srv.App()
+	vars := srv.Env()
+	single := len(app.RedirectURLs) == 0 && len(app.BotScopes) > 0
+	if single {
+		inst, err := srv.Install("")
+		if err != nil {
+			return failf("installing the single-workspace app: %w", err)
+		}
+		vars = append(vars, "SLACK_BOT_TOKEN="+inst.BotToken)
+	}
 	if o.envFile != "" {
-		if err := writeEnvFile(o.envFile, srv.Env()); err != nil {
+		if err := writeEnvFile(o.envFile, vars); err != nil {
 			return failf("%w", err)
 		}
 	}
-	app := srv.App()
 	fmt.Fprintf(e.stdout, "Slack emulator for %q listening on %s\n", app.Name, srv.URL())
 	fmt.Fprintf(e.stdout, "  SLACK_URL=%s  SLACK_CLIENT_ID=%s  (secrets are not printed", srv.URL(), app.ClientID)
 	if o.envFile != "" {
 		fmt.Fprintf(e.stdout, "; they are in %s", o.envFile)
 	}
 	fmt.Fprintln(e.stdout, ")")
-	fmt.Fprintf(e.stdout, "  app:          %s (install at %s/slack/install)\n", o.appURL, strings.TrimSuffix(o.appURL, "/"))
+	if single {
+		fmt.Fprintf(e.stdout, "  app:          %s (no redirect URL: installed into T0001, SLACK_BOT_TOKEN set)\n", o.appURL)
+	} else {
+		fmt.Fprintf(e.stdout, "  app:          %s (install at %s/slack/install)\n", o.appURL, strings.TrimSuffix(o.appURL, "/"))
+	}
 	fmt.Fprintf(e.stdout, "  conversation: %s/_emulator/\n", srv.URL())
 	fmt.Fprintf(e.stdout, "  send traffic: slackgen emulate send command /hello --text hi --emulator %s\n", srv.URL())
 	fmt.Fprintln(e.stdout, "Press Ctrl+C to stop.")

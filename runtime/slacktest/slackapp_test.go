@@ -142,3 +142,64 @@ func fetch(t *testing.T, c *http.Client, method, target string, form url.Values)
 	}
 	return string(b), resp.Request.URL
 }
+
+// TestWithSlackappSocketMode runs a single-workspace Socket Mode app of the
+// runtime against the emulator: SLACK_BOT_TOKEN from Install,
+// SLACK_APP_TOKEN from AppToken.
+func TestWithSlackappSocketMode(t *testing.T) {
+	emu := slacktest.NewServer(t, slacktest.AppConfig{
+		BotScopes:  []string{"commands", "chat:write", "app_mentions:read"},
+		BotEvents:  []string{"app_mention"},
+		SocketMode: true,
+	})
+	inst, err := emu.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := slackapp.New(&slackapp.Config{
+		BotToken: inst.BotToken, AppToken: emu.AppToken(), SocketMode: true, SlackURL: emu.URL(),
+	}, slackapp.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		return slackapp.Text("hi over the socket, " + cmd.Text), nil
+	})
+	app.Event("app_mention", func(c *slackapp.Context, ev *slackapp.Event) error {
+		_, _, err := c.Client.PostMessageContext(c, "C1", slack.MsgOptionText("mentioned", false))
+		return err
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- app.Run(runCtx) }()
+	for emu.SocketConnections() == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("Run: %v", err)
+		case <-ctx.Done():
+			t.Fatal("the app did not connect over Socket Mode")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	reply, err := emu.SendCommand(ctx, "T0001", "/hello", "there")
+	if err != nil || !strings.Contains(string(reply.Body), "hi over the socket, there") {
+		t.Fatalf("command over Socket Mode: %+v, %v", reply, err)
+	}
+	if _, err := emu.SendAppMention(ctx, "T0001", "ping"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emu.WaitForMessage(ctx, func(m slacktest.Message) bool { return m.Text == "mentioned" }); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not return")
+	}
+}

@@ -134,3 +134,29 @@ func TestSocketModeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestInstall(t *testing.T) {
+	cfg := testConfig()
+	srv := NewServer(t, cfg)
+	inst, err := srv.Install("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inst.TeamID != "T0001" || inst.BotToken == "" || inst.UserToken == "" || inst.UserID != "U0001" || inst.BotRefreshToken != "" {
+		t.Errorf("Install = %+v", inst)
+	}
+	who, err := slack.New(inst.BotToken, slack.OptionAPIURL(srv.APIURL())).AuthTestContext(t.Context())
+	if err != nil || who.TeamID != "T0001" {
+		t.Errorf("auth.test = %+v, %v", who, err)
+	}
+	org, err := srv.Install("E0001")
+	if err != nil || !org.IsEnterpriseInstall || org.TeamID != "" || org.EnterpriseID != "E0001" {
+		t.Errorf("org-wide Install = %+v, %v", org, err)
+	}
+	if _, err := srv.Install("E0042"); err == nil {
+		t.Error("Install into an unknown enterprise succeeded")
+	}
+	if _, err := NewServer(t, AppConfig{}).Install(""); err == nil {
+		t.Error("Install without scopes succeeded")
+	}
+}
