@@ -462,3 +462,33 @@ func TestInitExitCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestSuggestions(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(string) string
+		in   string
+		want string
+	}{
+		{"command from name", func(s string) string { return suggestCommand(&initAnswers{Name: s}) }, "Deploy Bot", "/deploy-bot"},
+		{"command from dotted name", func(s string) string { return suggestCommand(&initAnswers{Name: s}) }, "acme.tools", "/acme-tools"},
+		{"no command from symbols", func(s string) string { return suggestCommand(&initAnswers{Name: s}) }, "!!!", ""},
+		{"humanize", humanize, "open_ticket", "Open ticket"},
+		{"humanize long", humanize, "a_very_long_callback_id_for_a_shortcut", "A very long callback id"},
+		{"joinOr one", func(s string) string { return joinOr(splitCommaList(s)) }, "a", "a"},
+		{"joinOr three", func(s string) string { return joinOr(splitCommaList(s)) }, "a,b,c", "a, b or c"},
+	}
+	for _, tt := range tests {
+		if got := tt.fn(tt.in); got != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+	// A suggested command is always a valid one.
+	if err := validateCommandName(suggestCommand(&initAnswers{Name: "Deploy Bot"})); err != nil {
+		t.Error(err)
+	}
+	// The second command gets no suggestion.
+	if got := suggestCommand(&initAnswers{Name: "x", Commands: []commandAnswer{{Name: "/x"}}}); got != "" {
+		t.Errorf("suggestion for a second command: %q", got)
+	}
+}
