@@ -109,7 +109,11 @@ var events = []Event{
 	{"user_huddle_changed", "A user's huddle status changed", []string{"users:read"}, "UserHuddleChangedEvent"},
 	{"user_profile_changed", "A user's profile data changed", []string{"users:read"}, "UserProfileChangedEvent"},
 	{"user_status_changed", "A user's status changed", []string{"users:read"}, "UserStatusChangedEvent"},
+	{"workflow_deleted", "A workflow using the app's legacy steps was deleted", []string{"workflow.steps:execute"}, ""},
+	{"workflow_published", "A workflow using the app's legacy steps was published", []string{"workflow.steps:execute"}, ""},
+	{"workflow_step_deleted", "A legacy workflow step of the app was removed from a workflow", []string{"workflow.steps:execute"}, ""},
 	{"workflow_step_execute", "A legacy workflow step of the app was executed", []string{"workflow.steps:execute"}, ""},
+	{"workflow_unpublished", "A workflow using the app's legacy steps was unpublished", []string{"workflow.steps:execute"}, ""},
 }
 
 // AllEvents returns the Events API catalogue, sorted by name. The slice is a copy.

@@ -172,12 +172,25 @@ func fillRaw(m *Manifest, values map[string]*yaml.Node) {
 	}
 }
 
+// fingerprint identifies the state of m's model: its typed fields as JSON
+// and the identity of its raw sections (which are not compared deeply).
 func fingerprint(m *Manifest) []byte {
 	c := *m
 	c.src = nil
-	b, err := yaml.Marshal(&c)
+	raws := []*yaml.Node{c.Functions, c.Workflows, c.Datastores, c.Types, c.OutgoingDomains, c.ExternalAuthProviders, c.MCPServers}
+	c.Functions, c.Workflows, c.Datastores, c.Types, c.OutgoingDomains, c.ExternalAuthProviders, c.MCPServers = nil, nil, nil, nil, nil, nil, nil
+	if c.Features != nil {
+		f := *c.Features
+		raws = append(raws, f.Functions)
+		f.Functions = nil
+		c.Features = &f
+	}
+	b, err := json.Marshal(&c)
 	if err != nil {
 		return nil
+	}
+	for _, r := range raws {
+		b = fmt.Appendf(b, " %p", r)
 	}
 	return b
 }
