@@ -271,3 +271,46 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestMoreMethods(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig()
+	cfg.BotScopes = append(cfg.BotScopes, "reactions:write", "users:read", "im:write")
+	srv := NewServer(t, cfg)
+	inst, err := srv.Install("T0003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(inst.BotToken, slack.OptionAPIURL(srv.APIURL()))
+
+	_, ts, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("bye", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.AddReactionContext(ctx, "thumbsup", slack.NewRefToMessage("C1", ts)); err != nil {
+		t.Errorf("reactions.add: %v", err)
+	}
+	if _, _, err := api.DeleteMessageContext(ctx, "C1", ts); err != nil {
+		t.Errorf("chat.delete: %v", err)
+	}
+	if _, _, err := api.DeleteMessageContext(ctx, "C1", "1.1"); err == nil || err.Error() != "message_not_found" {
+		t.Errorf("chat.delete of an unknown message: %v", err)
+	}
+	u, err := api.GetUserInfoContext(ctx, "W0003")
+	if err != nil || u.TeamID != "T0003" || u.Enterprise.EnterpriseID != "E0001" || u.Profile.Email == "" {
+		t.Errorf("users.info = %+v, %v", u, err)
+	}
+	if bot, err := api.GetUserInfoContext(ctx, inst.BotUserID); err != nil || !bot.IsBot {
+		t.Errorf("users.info of the bot = %+v, %v", bot, err)
+	}
+	if _, err := api.GetUserInfoContext(ctx, "U9999"); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("users.info of nobody: %v", err)
+	}
+	ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"W0003"}})
+	if err != nil || !strings.HasPrefix(ch.ID, "D") {
+		t.Errorf("conversations.open = %+v, %v", ch, err)
+	}
+	if m := srv.Messages(); m[len(m)-1].Via != "chat.delete" || !m[len(m)-1].DeleteOriginal {
+		t.Errorf("messages = %+v", m)
+	}
+}
