@@ -42,6 +42,7 @@ type sendOptions struct {
 	value    string
 	values   string
 	wait     time.Duration
+	follow   time.Duration
 }
 
 func newEmulateSendCmd(e *env) *cobra.Command {
@@ -67,6 +68,7 @@ the SLACK_URL environment variable, else http://127.0.0.1:3001.
 Exit status: 0 when the app answered 2xx, 1 when it answered otherwise or
 could not be reached, 2 for bad arguments.`,
 		Example: `  slackgen emulate send command /hello --text "hi there"
+  slackgen emulate send command /deploy --text api --follow 5s   # also print later replies
   slackgen emulate send event app_mention --text "status?" --team T0002
   slackgen emulate send action approve --value 42 --env-file .env`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -106,6 +108,7 @@ could not be reached, 2 for bad arguments.`,
 	f.StringVar(&o.value, "value", "", "value of a block action")
 	f.StringVar(&o.values, "values", "", "state values of a view submission, as JSON")
 	f.DurationVar(&o.wait, "wait", 0, "wait up to this long for the emulator (and --env-file) to be ready, e.g. right after starting it")
+	f.DurationVar(&o.follow, "follow", 0, "after the reply, print what the app posts (response_url, chat.*) for this long")
 	return cmd
 }
 
@@ -147,9 +150,17 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 	client := &http.Client{Timeout: 30 * time.Second}
 	deadline := time.Now().Add(o.wait)
 	var resp *http.Response
+	var base string
+	seen := 0 // messages captured before this send
 	for attempt := 0; ; attempt++ {
-		base, uerr := o.emulatorURL()
+		var uerr error
+		base, uerr = o.emulatorURL()
 		if uerr == nil {
+			if o.follow > 0 {
+				if msgs, err := fetchMessages(ctx, client, base); err == nil {
+					seen = len(msgs)
+				}
+			}
 			hreq, rerr := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_emulator/send/"+kind, bytes.NewReader(body))
 			if rerr != nil {
 				return usageError("emulator URL %q: %v", base, rerr)
@@ -194,6 +205,62 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 	}
 	if res.Error != "" {
 		return failf("%s", strings.TrimPrefix(res.Error, "slacktest: "))
+	}
+	if o.follow > 0 {
+		return followMessages(ctx, e, client, base, seen, o.follow)
+	}
+	return nil
+}
+
+// fetchMessages reads the emulator's captured conversation.
+func fetchMessages(ctx context.Context, client *http.Client, base string) ([]slacktest.Message, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_emulator/messages", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var msgs []slacktest.Message
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&msgs); err != nil {
+		return nil, fmt.Errorf("reading the emulator's messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// followMessages prints what the app posts after the reply, for d.
+func followMessages(ctx context.Context, e *env, client *http.Client, base string, seen int, d time.Duration) error {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(100 * time.Millisecond):
+		}
+		msgs, err := fetchMessages(ctx, client, base)
+		if err != nil {
+			return failf("following the conversation: %w", err)
+		}
+		if len(msgs) < seen { // the emulator was reset
+			seen = 0
+		}
+		for _, m := range msgs[seen:] {
+			if m.From != "app" || m.Via == "reply" {
+				continue
+			}
+			text := m.Text
+			if text == "" && len(m.Blocks) > 0 {
+				text = string(m.Blocks)
+			}
+			where := m.Channel
+			if m.ResponseType != "" {
+				where += " " + m.ResponseType
+			}
+			fmt.Fprintf(e.stdout, "[%s %s] %s\n", m.Via, strings.TrimSpace(where), text)
+		}
+		seen = len(msgs)
 	}
 	return nil
 }

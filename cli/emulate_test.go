@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -131,6 +132,14 @@ func TestEmulateAndSend(t *testing.T) {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
+		if r.URL.Path == "/slack/commands" && bytes.Contains(body, []byte("text=later")) {
+			form, _ := url.ParseQuery(string(body))
+			w.WriteHeader(http.StatusOK) // ack now, answer through response_url
+			if resp, err := http.Post(form.Get("response_url"), "application/json", strings.NewReader(`{"text":"done later","response_type":"in_channel"}`)); err == nil {
+				resp.Body.Close()
+			}
+			return
+		}
 		if r.URL.Path == "/slack/commands" && bytes.Contains(body, []byte("text=hi")) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"text":"hello, world"}`)
@@ -178,6 +187,13 @@ func TestEmulateAndSend(t *testing.T) {
 	code = Run([]string{"emulate", "send", "command", "/hello", "--text", "other", "--env-file", envFile}, strings.NewReader(""), &stdout, &stderr)
 	if code != ExitFail || !strings.Contains(stderr.String(), "the app answered 404") || !strings.Contains(stdout.String(), "no handler") {
 		t.Errorf("send to a refusing app: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	code = Run([]string{"emulate", "send", "command", "/hello", "--text", "later", "--env-file", envFile, "--follow", "500ms"}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitOK || !strings.Contains(stdout.String(), "[response_url C0001GEN in_channel] done later") {
+		t.Errorf("send --follow: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 
 	cancel()
