@@ -13,7 +13,10 @@ func newManifestCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "manifest",
 		Short: "Work with the Slack app manifest",
-		Args:  cobra.NoArgs,
+		Long: `manifest groups commands that work on the Slack app manifest as a whole.
+See also slackgen validate and slackgen add.`,
+		Example: `  slackgen manifest export --format json --base-url https://abc123.ngrok.app`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return usageError("missing subcommand\nRun '%s --help' for usage.", cmd.CommandPath())
 		},

@@ -418,47 +418,47 @@ func indentLines(s, indent string, skipFirst bool) string {
 // element, following the collection's layout (one line or one element per
 // line).
 func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) (int, string, error) {
-	renderJSON := renderJSON
-	if f == YAML && value.Kind == yaml.ScalarNode {
-		renderJSON = renderFlowScalar
-	}
 	open := t.offset(n.Line, n.Column)
 	closeOff, err := t.flowEnd(open)
 	if err != nil {
 		return 0, "", err
 	}
 	closeOff-- // the closing bracket
-	var elem strings.Builder
-	if key != "" {
-		k, _ := json.Marshal(key) // a string always encodes
-		elem.Write(k)
-		elem.WriteString(": ")
+	// element renders the new element, on one line (indent == "") or
+	// spread over lines indented from indent.
+	element := func(indent string) (string, error) {
+		var b strings.Builder
+		if key != "" {
+			k, err := renderInline(scalar(key), f)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(k + ": ")
+		}
+		var v string
+		if indent == "" || value.Kind == yaml.ScalarNode {
+			v, err = renderInline(value, f)
+		} else {
+			v, err = renderJSON(value, indent)
+		}
+		b.WriteString(v)
+		return b.String(), err
 	}
 	if len(n.Content) == 0 {
 		// Put it between the brackets, on its own line if they are on
 		// different lines.
-		inner := strings.TrimSpace(string(t.data[open+1 : closeOff]))
-		if inner != "" {
+		if inner := strings.TrimSpace(string(t.data[open+1 : closeOff])); inner != "" {
 			return 0, "", fmt.Errorf("can't edit line %d: unexpected text inside an empty collection", n.Line)
 		}
 		if bytes.IndexByte(t.data[open:closeOff], '\n') >= 0 {
-			lineIndent := indentOf(t.line(n.Line))
-			v, err := renderJSON(value, strings.Repeat(" ", lineIndent+t.indentUnit()))
-			if err != nil {
-				return 0, "", err
-			}
-			elem.WriteString(v)
-			return open + 1, "\n" + strings.Repeat(" ", lineIndent+t.indentUnit()) + elem.String(), nil
+			indent := strings.Repeat(" ", indentOf(t.line(n.Line))+t.indentUnit())
+			el, err := element(indent)
+			return open + 1, "\n" + indent + el, err
 		}
-		v, err := renderJSON(value, "")
-		if err != nil {
-			return 0, "", err
-		}
-		elem.WriteString(v)
-		return open + 1, elem.String(), nil
+		el, err := element("")
+		return open + 1, el, err
 	}
-	last := n.Content[len(n.Content)-1]
-	first := n.Content[0]
+	first, last := n.Content[0], n.Content[len(n.Content)-1]
 	lastEnd, err := t.nodeEnd(last)
 	if err != nil {
 		return 0, "", err
@@ -466,19 +466,48 @@ func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) 
 	if first.Line != n.Line {
 		// One element per line: align with the first element.
 		indent := strings.Repeat(" ", first.Column-1)
-		v, err := renderJSON(value, indent)
-		if err != nil {
-			return 0, "", err
+		el, err := element(indent)
+		return lastEnd, ",\n" + indent + el, err
+	}
+	el, err := element("")
+	return lastEnd, ", " + el, err
+}
+
+// renderInline renders v on one line: YAML flow style in a YAML document
+// (plain scalars where unambiguous), compact JSON in a JSON one.
+func renderInline(v *yaml.Node, f Format) (string, error) {
+	if f == JSON {
+		s, err := renderJSON(v, "")
+		if err != nil || v.Kind == yaml.ScalarNode {
+			return s, err
 		}
-		elem.WriteString(v)
-		return lastEnd, ",\n" + indent + elem.String(), nil
+		var b bytes.Buffer
+		if err := json.Compact(&b, []byte(s)); err != nil {
+			return "", fmt.Errorf("encode: %w", err)
+		}
+		return b.String(), nil
 	}
-	v, err := renderJSON(value, "")
-	if err != nil {
-		return 0, "", err
+	if v.Kind == yaml.ScalarNode {
+		return renderFlowScalar(v, "")
 	}
-	elem.WriteString(v)
-	return lastEnd, ", " + elem.String(), nil
+	s, err := renderBlock(flowCopy(v, 0), 2)
+	return strings.TrimSuffix(s, "\n"), err
+}
+
+// flowCopy returns a copy of v with every collection in flow style.
+func flowCopy(v *yaml.Node, depth int) *yaml.Node {
+	c := *v
+	if depth > 64 {
+		return &c
+	}
+	if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+		c.Style |= yaml.FlowStyle
+	}
+	c.Content = make([]*yaml.Node, len(v.Content))
+	for i, child := range v.Content {
+		c.Content[i] = flowCopy(child, depth+1)
+	}
+	return &c
 }
 
 // renderJSON renders v as JSON; multi-line values are indented from

@@ -152,6 +152,26 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 			want:  "{\n  \"display_information\": {\n    \"name\": \"demo\"\n  },\n  \"oauth_config\": {\n    \"scopes\": {\n      \"bot\": [\n        \"chat:write\",\n        \"commands\"\n      ]\n    }\n  },\n  \"features\": {\n    \"slash_commands\": [\n      {\n        \"command\": \"/deploy\",\n        \"description\": \"Deploy\"\n      }\n    ]\n  }\n}\n",
 		},
 		{
+			name: "json sets a request URL in a multi-line object",
+			src:  "{\n  \"display_information\": {\"name\": \"demo\"},\n  \"settings\": {\n    \"event_subscriptions\": {\n      \"bot_events\": [\"app_home_opened\"]\n    }\n  }\n}\n",
+			edit: func(e *Editor) ([]string, error) {
+				ok, err := e.SetEventsRequestURL("https://x.example.com/slack/events")
+				if !ok {
+					return nil, err
+				}
+				return []string{"url"}, err
+			},
+			added: []string{"url"},
+			want:  "{\n  \"display_information\": {\"name\": \"demo\"},\n  \"settings\": {\n    \"event_subscriptions\": {\n      \"bot_events\": [\"app_home_opened\"],\n      \"request_url\": \"https://x.example.com/slack/events\"\n    }\n  }\n}\n",
+		},
+		{
+			name:  "yaml flow mapping",
+			src:   "display_information: {name: demo}\noauth_config: {scopes: {bot: [commands]}}\n",
+			edit:  func(e *Editor) ([]string, error) { return e.AddScope("users:read", true) },
+			added: []string{"user scope users:read"},
+			want:  "display_information: {name: demo}\noauth_config: {scopes: {bot: [commands], user: ['users:read']}}\n",
+		},
+		{
 			name:  "json one line and empty list",
 			src:   `{"display_information": {"name": "demo"}, "oauth_config": {"scopes": {"bot": []}}}`,
 			edit:  func(e *Editor) ([]string, error) { return e.AddScope("chat:write", false) },
