@@ -329,6 +329,7 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 	return a, nil
 }
 
+// trimEach trims the blanks around each item of a list flag.
 func trimEach(ss []string) []string {
 	out := make([]string, 0, len(ss))
 	for _, s := range ss {
