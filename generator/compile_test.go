@@ -60,14 +60,29 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "go.sum")); err != nil {
 				t.Errorf("no go.sum after generate: %v", err)
 			}
-			for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
-				cmd := exec.Command("go", args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-				out, err := cmd.CombinedOutput()
+			goBuildVetTest(t, dir)
+			if filepath.Base(src) == "full" {
+				// Remove /deploy-service and add /status: the removed
+				// command's handler is kept and everything still compiles.
+				mpath := filepath.Join(dir, "manifest.yaml")
+				m, err := os.ReadFile(mpath)
 				if err != nil {
-					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+					t.Fatal(err)
 				}
+				edited := strings.Replace(string(m), "- command: /deploy-service", "- command: /status", 1)
+				if err := os.WriteFile(mpath, []byte(edited), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				res, err := Generate(Options{Dir: dir, Version: DevelVersion})
+				if err != nil {
+					t.Fatalf("regenerate: %v", err)
+				}
+				for _, f := range res.Files {
+					if f.Path == "handlers/deploy_service_command.go" && f.Status != Kept {
+						t.Errorf("removed command's handler: %s, want kept", f.Status)
+					}
+				}
+				goBuildVetTest(t, dir)
 			}
 			if cfg.Mode == ModeHTTP {
 				m, err := manifest.Load(cfg.ManifestPath(dir))
@@ -78,6 +93,20 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 				serveHealthz(t, dir, oauth)
 			}
 		})
+	}
+}
+
+// goBuildVetTest runs go build, go vet and go test in dir, outside the
+// workspace.
+func goBuildVetTest(t *testing.T, dir string) {
+	t.Helper()
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
 	}
 }
 
