@@ -193,26 +193,23 @@ func Generate(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rendered, in, cfgPath, cfgData, saveConfig := pr.files, pr.in, pr.cfgPath, pr.cfgData, pr.saveConfig
-
 	lockPath := filepath.Join(dir, LockFile)
 	lock, err := readLock(lockPath)
 	if err != nil {
 		return nil, err
 	}
-	res, newLock, err := plan(dir, rendered, lock, opts.Force)
+	res, newLock, err := plan(dir, pr.files, lock, opts.Force)
 	if err != nil {
 		return nil, err
 	}
-	res.Warnings = in.warnings
+	res.Warnings = pr.in.warnings
 	newLock.Generator = version
-	newLock.Input = in.hash
+	newLock.Input = pr.in.hash
 	lockData := newLock.marshal()
 	oldLock, _ := os.ReadFile(lockPath)
-	res.LockChanged = !bytes.Equal(oldLock, lockData)
-	if saveConfig {
-		res.LockChanged = true
-	}
+	// A new overlay directory is recorded in slackgen.yaml, which is part
+	// of the input hash: the lock changes with it.
+	res.LockChanged = !bytes.Equal(oldLock, lockData) || pr.saveConfig
 
 	if opts.DryRun {
 		out := opts.Out
@@ -233,47 +230,51 @@ func Generate(opts Options) (*Result, error) {
 		}
 		return res, ce
 	}
-
-	if saveConfig {
-		if err := writeFileAtomic(cfgPath, cfgData, 0o644); err != nil {
-			return res, err
-		}
+	goChanged, err := apply(dir, pr, res, lockPath, lockData)
+	if err != nil {
+		return res, err
 	}
-	goModCreated, goCodeChanged := false, false
-	for _, f := range res.Files {
-		path := filepath.Join(dir, filepath.FromSlash(f.Path))
-		switch f.Status {
-		case Created, Updated:
-			perm := os.FileMode(0o644)
-			if err := writeFileAtomic(path, f.content, perm); err != nil {
-				return res, fmt.Errorf("%w (nothing after it was written; fix the cause and rerun)", err)
-			}
-			if f.Path == "go.mod" {
-				goModCreated = true
-			}
-			if strings.HasSuffix(f.Path, ".go") {
-				goCodeChanged = true
-			}
-		case Removed:
-			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return res, fmt.Errorf("removing %s: %w", path, err)
-			}
-		}
-	}
-	if res.LockChanged {
-		if err := writeFileAtomic(lockPath, lockData, 0o644); err != nil {
-			return res, err
-		}
-	}
-
 	skipTidy := opts.SkipTidy || os.Getenv(SkipTidyEnv) == "1"
-	if !skipTidy && (goModCreated || goCodeChanged || !fileExists(filepath.Join(dir, "go.sum"))) {
+	if !skipTidy && (goChanged || !fileExists(filepath.Join(dir, "go.sum"))) {
 		if err := goModTidy(dir); err != nil {
 			return res, err
 		}
 		res.Tidied = true
 	}
 	return res, nil
+}
+
+// apply writes the plan: slackgen.yaml when it records a new overlay, every
+// created or updated file, removals, and the lock last. It reports whether
+// go.mod or any Go file changed (go mod tidy is then due).
+func apply(dir string, pr *prepared, res *Result, lockPath string, lockData []byte) (goChanged bool, err error) {
+	if pr.saveConfig {
+		if err := writeFileAtomic(pr.cfgPath, pr.cfgData, 0o644); err != nil {
+			return false, err
+		}
+	}
+	for _, f := range res.Files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		switch f.Status {
+		case Created, Updated:
+			if err := writeFileAtomic(path, f.content, 0o644); err != nil {
+				return goChanged, fmt.Errorf("%w\nthe files before it were written, the lock was not: fix the cause and rerun", err)
+			}
+			if f.Path == "go.mod" || strings.HasSuffix(f.Path, ".go") {
+				goChanged = true
+			}
+		case Removed:
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return goChanged, fmt.Errorf("removing %s: %w", path, err)
+			}
+		}
+	}
+	if res.LockChanged {
+		if err := writeFileAtomic(lockPath, lockData, 0o644); err != nil {
+			return goChanged, err
+		}
+	}
+	return goChanged, nil
 }
 
 // plan compares the rendered files with the disk and the previous lock.
