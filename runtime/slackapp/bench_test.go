@@ -97,6 +97,17 @@ func BenchmarkParseEventEnvelope(b *testing.B) {
 	}
 }
 
+// BenchmarkParseEventEnvelopeStd is the same parse with encoding/json only.
+func BenchmarkParseEventEnvelopeStd(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, ev, err := parseEnvelopeStd(benchEvent)
+		if err != nil || ev.Type != "app_mention" {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkParseEventSlackevents is the reference the envelope parser
 // avoids: slack-go's full parse.
 func BenchmarkParseEventSlackevents(b *testing.B) {

@@ -77,14 +77,42 @@ type innerHead struct {
 }
 
 // parseEnvelope decodes an Events API body and, for event callbacks, the
-// head of the inner event.
+// head of the inner event: with the fast scan when it applies, else with
+// encoding/json (see scanhead.go).
 func parseEnvelope(body []byte) (*envelope, *Event, error) {
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	env := &envelope{}
+	if !scanEnvelope(body, env) {
+		*env = envelope{}
+		if err := json.Unmarshal(body, env); err != nil {
+			return nil, nil, fmt.Errorf("slackapp: malformed Events API body: %w", err)
+		}
+	}
+	return finishEnvelope(env)
+}
+
+// parseEnvelopeStd is parseEnvelope with encoding/json only: the reference
+// for the fast path's tests and benchmarks.
+func parseEnvelopeStd(body []byte) (*envelope, *Event, error) {
+	env := &envelope{}
+	if err := json.Unmarshal(body, env); err != nil {
 		return nil, nil, fmt.Errorf("slackapp: malformed Events API body: %w", err)
 	}
 	if env.Type != "event_callback" {
-		return &env, nil, nil
+		return env, nil, nil
+	}
+	var head innerHead
+	if len(env.Event) == 0 {
+		return nil, nil, errors.New("slackapp: malformed Events API body: event_callback without an event")
+	}
+	if err := json.Unmarshal(env.Event, &head); err != nil {
+		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
+	}
+	return env, newEvent(env, &head), nil
+}
+
+func finishEnvelope(env *envelope) (*envelope, *Event, error) {
+	if env.Type != "event_callback" {
+		return env, nil, nil
 	}
 	var head innerHead
 	if len(env.Event) == 0 {
@@ -93,12 +121,15 @@ func parseEnvelope(body []byte) (*envelope, *Event, error) {
 	if err := decodeHead(env.Event, &head); err != nil {
 		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
 	}
-	ev := &Event{
+	return env, newEvent(env, &head), nil
+}
+
+func newEvent(env *envelope, head *innerHead) *Event {
+	return &Event{
 		Type: head.Type, Subtype: head.Subtype, ChannelType: head.ChannelType, User: head.User,
 		EventID: env.EventID, EventTime: env.EventTime, TeamID: env.TeamID, EnterpriseID: env.EnterpriseID,
 		APIAppID: env.APIAppID, IsExtSharedChannel: env.IsExtSharedChannel, Raw: env.Event,
 	}
-	return &env, ev, nil
 }
 
 // query returns the authorization query of an envelope: authorizations[0]

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -43,6 +44,61 @@ func FuzzParseEnvelope(f *testing.F) {
 		}
 		_ = env.query()
 	})
+}
+
+// FuzzParseEnvelopeFast checks the fast envelope scan against
+// encoding/json on every valid JSON input.
+func FuzzParseEnvelopeFast(f *testing.F) {
+	for _, s := range seedEnvelopes {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{
+		`{"type":"event_callback","event":{"type":"x"},"event":{"type":"y"}}`,
+		`{"TYPE":"event_callback","event":{"type":"x"}}`,
+		`{"type":"event_callback","event_time":1.5e3,"event":{}}`,
+		`{"type":"event_callback","event_time":-12,"is_ext_shared_channel":true,"event":{}}`,
+		`{"type":"event_callback","authorizations":[{"team_id":"T"},5],"event":{"type":"m"}}`,
+		`{"type":"event_callback","authorizations":[],"event":{"type":"m"}}`,
+		`{"type":"event_callback","authorizations":[5],"event":{"type":"m"}}`,
+		`{"type":"event_callback","authorizations":null,"event":null}`,
+		`{"\u0074ype":"event_callback"}`, `{"type":"a\u0041"}`, "{\"\u212aey\":1}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !json.Valid(body) {
+			return // Slack sends valid JSON; the fast path may differ only on invalid input
+		}
+		wEnv, wEv, wErr := parseEnvelopeStd(body)
+		gEnv, gEv, gErr := parseEnvelope(body)
+		if (wErr != nil) != (gErr != nil) {
+			t.Fatalf("%q: error %v, encoding/json %v", body, gErr, wErr)
+		}
+		if wErr != nil {
+			return
+		}
+		if !sameEnvelope(wEnv, gEnv) || (wEv == nil) != (gEv == nil) || (wEv != nil && !sameEvent(wEv, gEv)) {
+			t.Fatalf("%q:\n fast %+v %+v\n json %+v %+v", body, gEnv, gEv, wEnv, wEv)
+		}
+	})
+}
+
+func sameEnvelope(a, b *envelope) bool {
+	x, y := *a, *b
+	if !bytes.Equal(x.Event, y.Event) {
+		return false
+	}
+	x.Event, y.Event = nil, nil
+	return reflect.DeepEqual(x, y)
+}
+
+func sameEvent(a, b *Event) bool {
+	x, y := *a, *b
+	if !bytes.Equal(x.Raw, y.Raw) {
+		return false
+	}
+	x.Raw, y.Raw = nil, nil
+	return reflect.DeepEqual(x, y)
 }
 
 func FuzzParseCommand(f *testing.F) {
