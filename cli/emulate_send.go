@@ -31,6 +31,7 @@ var sendKinds = map[string]struct {
 	"url_verification": {},
 	"uninstall":        {},
 	"tokens_revoked":   {},
+	"retry_event":      {},
 }
 
 type sendOptions struct {
@@ -62,6 +63,8 @@ exactly as Slack would, and prints the app's reply. KIND is one of
   url_verification       the Events API URL check
   uninstall              revoke the team's tokens, then send app_uninstalled
   tokens_revoked         revoke the team's tokens, then send tokens_revoked
+  retry_event            resend the last event as a Slack retry (same event_id,
+                         X-Slack-Retry-Num; --text sets the reason, default http_timeout)
 
 The emulator is found with --emulator, else SLACK_URL from --env-file, else
 the SLACK_URL environment variable, else http://127.0.0.1:3001.

@@ -22,6 +22,7 @@ import (
 //	message_shortcut  CallbackID, Text
 //	uninstall         — (revokes, then sends app_uninstalled)
 //	tokens_revoked    — (revokes, then sends tokens_revoked)
+//	retry_event       Text (the retry reason; resends the last event)
 //
 // Team is the team (or enterprise) id; empty means the first workspace.
 type SendRequest struct {
@@ -89,8 +90,10 @@ func (s *Server) Send(ctx context.Context, kind string, req SendRequest) (*Reply
 		return s.Uninstall(ctx, req.Team)
 	case "tokens_revoked":
 		return s.RevokeTokens(ctx, req.Team)
+	case "retry_event":
+		return s.RetryLastEvent(ctx, req.Text)
 	}
-	return nil, fmt.Errorf("slacktest: unknown traffic kind %q (command, event, url_verification, action, view_submission, shortcut, message_shortcut, uninstall, tokens_revoked)", kind)
+	return nil, fmt.Errorf("slacktest: unknown traffic kind %q (command, event, url_verification, action, view_submission, shortcut, message_shortcut, uninstall, tokens_revoked, retry_event)", kind)
 }
 
 // handleSend serves POST /_emulator/send/{kind}: it signs and forwards

@@ -270,15 +270,54 @@ func (s *Server) SendEvent(ctx context.Context, team string, event map[string]an
 		ch, _ := ev["channel"].(string)
 		s.record(Message{From: "user", Via: "event", Team: a.ws.ID, Channel: ch, User: a.ws.UserID, TS: ts, Text: text})
 	}
+	last := &sentEvent{envelope: envelope, target: target, socket: app.cfg.SocketMode}
+	s.lastEvent = last
 	s.mu.Unlock()
-	if app.cfg.SocketMode {
-		return s.deliverSocket(ctx, "events_api", envelope, false)
+	return s.deliverEvent(ctx, last, 0, "")
+}
+
+// sentEvent is an event envelope as sent, for RetryLastEvent.
+type sentEvent struct {
+	envelope map[string]any
+	target   string
+	socket   bool
+	retries  int
+}
+
+func (s *Server) deliverEvent(ctx context.Context, ev *sentEvent, retry int, reason string) (*Reply, error) {
+	if ev.socket {
+		return s.deliverSocketRetry(ctx, "events_api", ev.envelope, false, retry, reason)
 	}
-	body, err := marshal(envelope)
+	body, err := marshal(ev.envelope)
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: encoding the event: %w", err)
 	}
-	return s.Post(ctx, target, "application/json", body, nil)
+	var h http.Header
+	if retry > 0 {
+		h = http.Header{"X-Slack-Retry-Num": {strconv.Itoa(retry)}, "X-Slack-Retry-Reason": {reason}}
+	}
+	return s.Post(ctx, ev.target, "application/json", body, h)
+}
+
+// RetryLastEvent sends the last event again, as Slack retries an event the
+// app did not acknowledge in time: same event_id, with X-Slack-Retry-Num
+// (1, 2, 3 on successive calls) and X-Slack-Retry-Reason (e.g.
+// "http_timeout"; retry_attempt and retry_reason over Socket Mode). An app
+// should acknowledge it without handling the event twice.
+func (s *Server) RetryLastEvent(ctx context.Context, reason string) (*Reply, error) {
+	s.mu.Lock()
+	ev := s.lastEvent
+	if ev == nil {
+		s.mu.Unlock()
+		return nil, errors.New("slacktest: no event was sent yet")
+	}
+	ev.retries++
+	n := ev.retries
+	s.mu.Unlock()
+	if reason == "" {
+		reason = "http_timeout"
+	}
+	return s.deliverEvent(ctx, ev, n, reason)
 }
 
 // subscribes reports whether the subscribed bot events include typ (a

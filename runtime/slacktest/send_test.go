@@ -380,3 +380,29 @@ func TestWaitForMessageTimeout(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestRetryLastEvent(t *testing.T) {
+	srv, fa := newTrafficPair(t, nil)
+	ctx := context.Background()
+	if _, err := srv.RetryLastEvent(ctx, ""); err == nil {
+		t.Error("a retry before any event succeeded")
+	}
+	if _, err := srv.SendAppMention(ctx, "T0001", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	_, first := fa.last(t)
+	var ev1, ev2 struct {
+		EventID string `json:"event_id"`
+	}
+	json.Unmarshal(first, &ev1)
+	for i, want := range []string{"1", "2"} {
+		if _, err := srv.RetryLastEvent(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		r, body := fa.last(t)
+		json.Unmarshal(body, &ev2)
+		if r.Header.Get("X-Slack-Retry-Num") != want || r.Header.Get("X-Slack-Retry-Reason") != "http_timeout" || ev2.EventID != ev1.EventID {
+			t.Errorf("retry %d: headers %v, event_id %q want %q", i+1, r.Header, ev2.EventID, ev1.EventID)
+		}
+	}
+}

@@ -47,6 +47,7 @@ type Server struct {
 	oidc          *oidcKey
 	socket        socketState
 	closing       bool // no new Socket Mode connections
+	lastEvent     *sentEvent
 }
 
 type app struct {

@@ -192,6 +192,10 @@ func (s *Server) closeSockets() {
 // deliverSocket sends one envelope to a connection of the primary app and
 // waits for its ack. The ack's payload becomes the reply body.
 func (s *Server) deliverSocket(ctx context.Context, typ string, payload any, acceptsResponse bool) (*Reply, error) {
+	return s.deliverSocketRetry(ctx, typ, payload, acceptsResponse, 0, "")
+}
+
+func (s *Server) deliverSocketRetry(ctx context.Context, typ string, payload any, acceptsResponse bool, retry int, reason string) (*Reply, error) {
 	s.mu.Lock()
 	appID := s.apps[0].cfg.AppID
 	var conns []*socketConn
@@ -222,7 +226,7 @@ func (s *Server) deliverSocket(ctx context.Context, typ string, payload any, acc
 	}
 	env := map[string]any{
 		"envelope_id": id, "type": typ, "payload": json.RawMessage(raw),
-		"accepts_response_payload": acceptsResponse, "retry_attempt": 0, "retry_reason": "",
+		"accepts_response_payload": acceptsResponse, "retry_attempt": retry, "retry_reason": reason,
 	}
 	if err := c.writeJSON(env); err != nil {
 		return nil, fmt.Errorf("%w over Socket Mode: %w", ErrAppUnreachable, err)
