@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -41,8 +42,35 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, _ = ed.AddScope("chat:write", false)
+		added, err := ed.AddScope("chat:write", false)
+		if err == nil && len(added) > 0 {
+			// One insertion: the original text is kept around it.
+			out := ed.Bytes()
+			p := commonPrefix(data, out)
+			if p+commonSuffix(data[p:], out[p:]) < len(data) {
+				t.Fatalf("the edit changed the original text:\n%q\n→\n%q", data, out)
+			}
+			if !slices.Contains(ed.Manifest().BotScopes(), "chat:write") {
+				t.Fatalf("the edit didn't add the scope:\n%s", out)
+			}
+		}
 		_, _ = ed.AddEvent("app_mention", false)
 		_, _ = ed.AddCommand(SlashCommand{Command: "/fuzz", Description: "d"})
 	})
+}
+
+func commonPrefix(a, b []byte) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func commonSuffix(a, b []byte) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
 }

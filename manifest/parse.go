@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -144,9 +145,54 @@ func decodeLenient(root *yaml.Node, m *Manifest) {
 		_ = recover()
 	}()
 	var te *yaml.TypeError
-	if err := root.Decode(m); err != nil && !errors.As(err, &te) {
+	if err := withoutRepeatedKeys(root, 0).Decode(m); err != nil && !errors.As(err, &te) {
 		*m = Manifest{}
 	}
+}
+
+// withoutRepeatedKeys returns n, or a copy of it without the repeated keys
+// of its mappings (the first wins, as in the position index): yaml.v3
+// stops decoding a mapping at a repeated key, and the schema check
+// reports the repeat anyway.
+func withoutRepeatedKeys(n *yaml.Node, depth int) *yaml.Node {
+	if depth > 64 || (n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode) {
+		return n
+	}
+	var content []*yaml.Node // nil until something changes
+	seen := map[string]bool{}
+	step := 1
+	if n.Kind == yaml.MappingNode {
+		step = 2
+	}
+	for i := 0; i+step-1 < len(n.Content); i += step {
+		if step == 2 {
+			k := n.Content[i]
+			if seen[k.Value] {
+				if content == nil {
+					content = slices.Clone(n.Content[:i])
+				}
+				continue
+			}
+			seen[k.Value] = true
+		}
+		v := n.Content[i+step-1]
+		nv := withoutRepeatedKeys(v, depth+1)
+		if nv != v && content == nil {
+			content = slices.Clone(n.Content[:i])
+		}
+		if content != nil {
+			if step == 2 {
+				content = append(content, n.Content[i])
+			}
+			content = append(content, nv)
+		}
+	}
+	if content == nil {
+		return n
+	}
+	c := *n
+	c.Content = content
+	return &c
 }
 
 // fillRaw sets the sections kept as raw nodes (yaml.v3 doesn't decode
