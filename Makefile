@@ -4,7 +4,7 @@ BIN       := bin/slackgen
 EXAMPLES  := $(sort $(dir $(wildcard examples/*/go.mod)))
 GOTESTFLAGS ?= -race -count=1
 
-.PHONY: all build test test-root test-runtime test-examples lint fmt vet demo bench clean
+.PHONY: all build test test-root test-runtime test-examples lint fmt vet demo e2e bench clean
 
 all: build
 
@@ -37,6 +37,18 @@ fmt:
 vet:
 	$(GO) vet ./...
 	cd runtime && $(GO) vet ./...
+
+## demo: run examples/multi-workspace against the local Slack emulator on
+## 127.0.0.1:3000 (app) and :3001 (emulator); prints the install URL and the
+## command to send it a slash command; Ctrl-C stops both. DEMO_SMOKE=1 installs,
+## sends one command, checks the reply and exits.
+demo:
+	$(GO) run ./scripts/demo -bin bin
+
+## e2e: the end-to-end tests alone (set SLACKGEN_TEST_CHROMIUM and
+## SLACKGEN_TEST_POSTGRES_URL as in DEVELOPERS.md, or they skip)
+e2e:
+	$(GO) test -count=1 -v ./e2e/
 
 clean:
 	rm -rf bin
