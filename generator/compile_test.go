@@ -1,8 +1,11 @@
 package generator
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slackgen/slackgen/manifest"
+	"github.com/slackgen/slackgen/runtime/signature"
 )
 
 // TestGeneratedProjectsCompile generates each project of testdata/cases —
@@ -90,7 +94,7 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 					t.Fatal(err)
 				}
 				oauth := cfg.Distribution == DistributionOAuth || cfg.Distribution == "" && m.UsesOAuth()
-				serveHealthz(t, dir, oauth)
+				serveAndCall(t, dir, oauth, m)
 			}
 		})
 	}
@@ -110,10 +114,13 @@ func goBuildVetTest(t *testing.T, dir string) {
 	}
 }
 
-// serveHealthz builds the generated app, starts it with a test environment
-// on a free port on 127.0.0.1 and waits (at most 20 s) for GET /healthz to
-// answer 200, which proves main.go, the wiring and the store start up.
-func serveHealthz(t *testing.T, dir string, oauth bool) {
+// serveAndCall builds the generated app, starts it with a test environment
+// on a free port on 127.0.0.1, waits (at most 20 s) for GET /healthz to
+// answer 200 — main.go, the wiring and the store start up — and then sends
+// the manifest's first slash command, signed: a single-workspace app
+// answers with the example handler's reply, an OAuth app (with nothing
+// installed) with its not-installed message.
+func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "app")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -167,7 +174,7 @@ func serveHealthz(t *testing.T, dir string, oauth bool) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				break
 			}
 			t.Fatalf("GET /healthz: %s\n%s", resp.Status, logs.String())
 		}
@@ -180,5 +187,39 @@ func serveHealthz(t *testing.T, dir string, oauth bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("GET /healthz did not answer within 20s: %v\n%s", err, logs.String())
 		}
+	}
+
+	cmds := m.SlashCommands()
+	if len(cmds) == 0 {
+		return
+	}
+	path := urlPath(cmds[0].URL)
+	if path == "" {
+		path = "/slack/events"
+	}
+	form := neturl.Values{"command": {cmds[0].Command}, "text": {"hi"}, "user_id": {"U0TEST"}, "team_id": {"T0TEST"},
+		"channel_id": {"C0TEST"}, "response_url": {"http://127.0.0.1:9/response"}, "trigger_id": {"1.2.3"}}
+	body := []byte(form.Encode())
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+strconv.Itoa(port)+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(signature.HeaderTimestamp, ts)
+	req.Header.Set(signature.HeaderSignature, signature.Sign("test-signing-secret", ts, body))
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v\n%s", path, err, logs.String())
+	}
+	reply, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := "You said: hi"
+	if oauth {
+		want = "install"
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(reply), want) {
+		t.Errorf("POST %s %s: %s %s, want 200 with %q\n%s", path, cmds[0].Command, resp.Status, reply, want, logs.String())
 	}
 }
