@@ -163,8 +163,8 @@ func writeJSONString(b *bytes.Buffer, s string) {
 }
 
 // WithBaseURL returns a copy of m with the scheme and host of every request
-// URL (slash commands, events, interactivity, options load) and redirect
-// URL replaced by those of base, for a tunnel or a staging host. A path in
+// URL (slash commands, events, interactivity, options load), redirect URL
+// and Sign in with Slack initiate URI replaced by those of base, for a tunnel or a staging host. A path in
 // base is prefixed to each URL's path.
 func (m *Manifest) WithBaseURL(base string) (*Manifest, error) {
 	b, err := url.Parse(base)
@@ -207,6 +207,9 @@ func (m *Manifest) WithBaseURL(base string) (*Manifest, error) {
 		if s.Interactivity != nil {
 			rewrite(&s.Interactivity.RequestURL)
 			rewrite(&s.Interactivity.MessageMenuOptionsURL)
+		}
+		if s.SIWSLinks != nil {
+			rewrite(&s.SIWSLinks.InitiateURI)
 		}
 	}
 	return c, nil

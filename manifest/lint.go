@@ -18,6 +18,7 @@ func (m *Manifest) lint() Diagnostics {
 	l.events()
 	l.commands()
 	l.delivery()
+	l.requestURLs()
 	l.redirects()
 	l.oneWaySwitches()
 	l.ignored()
@@ -169,6 +170,30 @@ func (l *linter) delivery() {
 	for i, c := range l.m.SlashCommands() {
 		if c.URL == "" {
 			l.add(Error, fmt.Sprintf("/features/slash_commands/%d", i), fmt.Sprintf("slash command %q has no url and Socket Mode is off", c.Command), "set its url or enable settings.socket_mode_enabled")
+		}
+	}
+}
+
+// requestURLs warns about request URLs Slack won't send requests to.
+func (l *linter) requestURLs() {
+	check := func(ptr, raw string) {
+		u, err := url.Parse(raw)
+		if raw == "" || err != nil || u.Scheme != "http" || isLoopback(u.Hostname()) {
+			return
+		}
+		l.add(Warning, ptr, fmt.Sprintf("Slack only sends requests to https URLs, not %q", raw),
+			"use https, or slackgen manifest export --base-url https://… for a tunnel")
+	}
+	for i, c := range l.m.SlashCommands() {
+		check(fmt.Sprintf("/features/slash_commands/%d/url", i), c.URL)
+	}
+	if s := l.m.Settings; s != nil {
+		if s.EventSubscriptions != nil {
+			check("/settings/event_subscriptions/request_url", s.EventSubscriptions.RequestURL)
+		}
+		if s.Interactivity != nil {
+			check("/settings/interactivity/request_url", s.Interactivity.RequestURL)
+			check("/settings/interactivity/message_menu_options_url", s.Interactivity.MessageMenuOptionsURL)
 		}
 	}
 }

@@ -190,6 +190,13 @@ func TestValidateRules(t *testing.T) {
 			},
 		},
 		{
+			name: "http request urls",
+			src:  "display_information:\n  name: x\nsettings:\n  event_subscriptions:\n    request_url: http://example.com/slack/events\n    bot_events: [app_home_opened]\n  interactivity:\n    is_enabled: true\n    request_url: http://127.0.0.1:3000/slack/events\n",
+			want: []string{
+				`m.yaml:5:18: warning: Slack only sends requests to https URLs, not "http://example.com/slack/events" (use https, or slackgen manifest export --base-url https://… for a tunnel)`,
+			},
+		},
+		{
 			name: "metadata version",
 			src:  "_metadata:\n  major_version: 3\ndisplay_information:\n  name: x\n",
 			want: []string{`m.yaml:2:18: error: _metadata.major_version 3 is not a manifest version Slack knows (use 1 or 2)`},
