@@ -29,8 +29,8 @@ type Call struct {
 // response_url, or its HTTP reply.
 type Message struct {
 	Time            time.Time       `json:"time"`
-	From            string          `json:"from"` // "user" or "app"
-	Via             string          `json:"via"`  // command, event, action, view_submission, shortcut, reply, response_url, chat.postMessage, chat.postEphemeral, chat.update
+	From            string          `json:"from"` // "user", "app", or "emulator" (a delivery that failed)
+	Via             string          `json:"via"`  // command, event, action, view_submission, shortcut, reply, response_url, incoming_webhook, chat.postMessage, chat.postEphemeral, chat.update, chat.delete, delivery
 	Team            string          `json:"team,omitempty"`
 	Channel         string          `json:"channel,omitempty"`
 	User            string          `json:"user,omitempty"`

@@ -61,14 +61,27 @@ func (s *Server) Post(ctx context.Context, url, contentType string, body []byte,
 	req.Header.Set(signature.HeaderSignature, signature.Sign(secret, ts, body))
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w at %s: %w (is it running, and is its URL right?)", ErrAppUnreachable, url, err)
+		err = fmt.Errorf("%w at %s: %w (is it running, and is its URL right?)", ErrAppUnreachable, url, err)
+		s.noteFailure(err.Error())
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: reading the app's reply from %s: %w", url, err)
 	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		s.noteFailure(fmt.Sprintf("the app answered %s at %s: %s", resp.Status, url, truncate(string(b), 200)))
+	}
 	return &Reply{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+// noteFailure shows a failed delivery in the conversation (From
+// "emulator", Via "delivery").
+func (s *Server) noteFailure(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.record(Message{From: "emulator", Via: "delivery", Text: text})
 }
 
 // actor is who traffic comes from. Callers hold s.mu.

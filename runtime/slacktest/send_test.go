@@ -179,6 +179,9 @@ func TestSendCommandErrors(t *testing.T) {
 	if err != nil || reply.OK() || reply.Status != 500 {
 		t.Errorf("reply = %+v, %v; want status 500", reply, err)
 	}
+	if m := srv.Messages(); m[len(m)-1].From != "emulator" || !strings.Contains(m[len(m)-1].Text, "500") {
+		t.Errorf("the failed delivery is not in the conversation: %+v", m)
+	}
 	fa.Close()
 	if _, err := srv.SendCommand(ctx, "", "/deploy", ""); !errors.Is(err, ErrAppUnreachable) {
 		t.Errorf("app down: %v, want ErrAppUnreachable", err)

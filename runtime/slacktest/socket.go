@@ -206,7 +206,9 @@ func (s *Server) deliverSocketRetry(ctx context.Context, typ string, payload any
 	}
 	if len(conns) == 0 {
 		s.mu.Unlock()
-		return nil, fmt.Errorf("%w: no Socket Mode connection is open (start the app with SLACK_APP_TOKEN=%s…)", ErrAppUnreachable, "xapp-1-")
+		err := fmt.Errorf("%w: no Socket Mode connection is open (start the app with its SLACK_APP_TOKEN)", ErrAppUnreachable)
+		s.noteFailure(err.Error())
+		return nil, err
 	}
 	c := conns[s.socket.next%len(conns)]
 	s.socket.next++
@@ -241,7 +243,9 @@ func (s *Server) deliverSocketRetry(ctx context.Context, typ string, payload any
 		}
 		return &Reply{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
 	case <-timer.C:
-		return nil, fmt.Errorf("%w: envelope %s (%s) was not acked within %s", ErrAppUnreachable, id, typ, s.opts.appTimeout)
+		err := fmt.Errorf("%w: envelope %s (%s) was not acked within %s", ErrAppUnreachable, id, typ, s.opts.appTimeout)
+		s.noteFailure(err.Error())
+		return nil, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
