@@ -104,3 +104,24 @@ func TestFindRuntimeDir(t *testing.T) {
 		t.Errorf("FindRuntimeDir() = %q: not the runtime module", dir)
 	}
 }
+
+func TestSetConfigKeyKeepsComments(t *testing.T) {
+	in := "# my project\nmodule: example.com/app # the module\nstore: sqlite\nmode: http\n# interactive ids\nblock_actions:\n  - approve\n"
+	out, err := setConfigKey([]byte(in), "templates", "../team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# my project", "# the module", "# interactive ids", "templates: ../team"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	c, err := ParseConfig("slackgen.yaml", out)
+	if err != nil || c.Templates != "../team" || len(c.BlockActions) != 1 {
+		t.Fatalf("parsed %+v, %v", c, err)
+	}
+	out, err = setConfigKey(out, "templates", "other")
+	if err != nil || strings.Count(string(out), "templates:") != 1 || !strings.Contains(string(out), "templates: other") {
+		t.Errorf("replacing: %v\n%s", err, out)
+	}
+}

@@ -417,8 +417,8 @@ func prepare(dir, version, templatesDir string, validate bool) (*prepared, error
 		if tdir != cfg.Templates {
 			cfg.Templates = tdir
 			pr.saveConfig = true
-			if cfgData, err = cfg.Marshal(); err != nil {
-				return nil, err
+			if cfgData, err = setConfigKey(cfgData, "templates", tdir); err != nil {
+				return nil, fmt.Errorf("recording the overlay in %s: %w", cfgPath, err)
 			}
 		}
 	}
