@@ -364,3 +364,19 @@ func TestOverlayGeneratedNonGoFile(t *testing.T) {
 		t.Fatalf("err = %v, want a conflict on the hand-edited ci.yml", err)
 	}
 }
+
+func TestJSONManifest(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, ConfigFile, "module: example.com/j\nstore: sqlite\nmode: socket\nruntime_dir: ../runtime\n")
+	writeFile(t, dir, "manifest.json", `{"display_information": {"name": "J"},
+ "features": {"slash_commands": [{"command": "/j", "description": "J"}]},
+ "oauth_config": {"scopes": {"bot": ["commands"]}},
+ "settings": {"socket_mode_enabled": true}}`)
+	res := generate(t, Options{Dir: dir})
+	if status(res, "handlers/j_command.go") != Created {
+		t.Errorf("handlers/j_command.go: %s", status(res, "handlers/j_command.go"))
+	}
+	if !strings.Contains(readFile(t, dir, "slackgen_app.go"), "cfg.SocketMode = true") {
+		t.Error("socket mode not configured")
+	}
+}
