@@ -212,7 +212,10 @@ func (a *App) Event(eventType string, h EventHandler) {
 		a.messageBySub[strings.TrimPrefix(eventType, "message:")] = h
 	case strings.HasPrefix(eventType, "message."):
 		ct := strings.TrimPrefix(eventType, "message.")
-		a.messageByChType[manifestChannelTypes[ct]] = h
+		if m, ok := manifestChannelTypes[ct]; ok {
+			ct = m
+		}
+		a.messageByChType[ct] = h
 	default:
 		a.events[eventType] = h
 	}

@@ -157,7 +157,7 @@ func BenchmarkDispatchCommand(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var got *Response
-		app.handleCommand(ctx, cmd, "", func(r *Response) { got = r })
+		app.handleCommand(ctx, cmd, func() string { return "" }, func(r *Response) { got = r })
 		if got == nil {
 			b.Fatal("no answer")
 		}
@@ -297,4 +297,8 @@ func BenchmarkServerCommand(b *testing.B) {
 
 func BenchmarkServerBareHMAC(b *testing.B) {
 	benchServer(b, bareHMACHandler(), "application/json", benchEvent)
+}
+
+func BenchmarkServerBareHMACCommand(b *testing.B) {
+	benchServer(b, bareHMACHandler(), "application/x-www-form-urlencoded", benchCommand)
 }

@@ -52,7 +52,8 @@ func notInstalled(installURL string) *Response {
 
 // handleCommand runs the handler of cmd and acks Slack exactly once through
 // ack (nil: an empty answer), within the ack deadline; see App.Command.
-func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL string, ack func(*Response)) {
+// installURL is called only when the workspace has no installation.
+func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func() string, ack func(*Response)) {
 	h := a.commands[cmd.Command]
 	if h == nil {
 		a.log.Warn("no handler for slash command", "command", cmd.Command, "team_id", cmd.TeamID)
@@ -64,7 +65,7 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL string
 	if err != nil {
 		if errors.Is(err, errNotInstalled) {
 			a.log.Warn("command from a workspace without an installation", "command", cmd.Command, "team_id", cmd.TeamID)
-			ack(notInstalled(installURL))
+			ack(notInstalled(installURL()))
 			return
 		}
 		a.log.Error("authorizing a command failed", "command", cmd.Command, "team_id", cmd.TeamID, "err", err)

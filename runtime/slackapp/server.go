@@ -90,7 +90,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		cmd := parseCommand(form)
-		a.handleCommand(r.Context(), cmd, a.installURL(r), func(resp *Response) { writeJSON(w, a.log, http.StatusOK, resp) })
+		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response) { writeJSON(w, a.log, http.StatusOK, resp) })
 	case form.Get("ssl_check") == "1":
 		w.WriteHeader(http.StatusOK)
 	default:
