@@ -1,7 +1,9 @@
 package slacktest
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"slices"
 	"strings"
 )
@@ -31,6 +33,15 @@ func (s *Server) redeem(a *app, r *apiRequest, f flow) (*grant, string) {
 	case !s.opts.now().Before(g.expires):
 		return nil, "code_expired"
 	}
+	if g.challenge != "" || r.get("code_verifier") != "" {
+		sum := sha256.Sum256([]byte(r.get("code_verifier")))
+		if g.challenge == "" || base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge {
+			return nil, "invalid_code_verifier"
+		}
+	} else if r.clientSecret == "" {
+		return nil, "bad_client_secret"
+	}
+	g.public = g.challenge != ""
 	redirect := r.get("redirect_uri")
 	if g.redirectURI != "" && redirect != g.redirectURI {
 		return nil, "bad_redirect_uri"
@@ -43,16 +54,22 @@ func (s *Server) redeem(a *app, r *apiRequest, f flow) (*grant, string) {
 }
 
 // oauthV2Access exchanges an authorization code (or, with
-// grant_type=refresh_token, a refresh token) for tokens.
+// grant_type=refresh_token, a refresh token) for tokens. A code issued with
+// a PKCE code_challenge needs the matching code_verifier, and then no
+// client secret (a public client).
 func (s *Server) oauthV2Access(r *apiRequest, _ *token) result {
 	a, code := s.clientApp(r)
+	public := false // no client secret: only a PKCE code or refresh token will do
+	if code == "bad_client_secret" && r.clientSecret == "" {
+		a, code, public = s.appByClientID(r.clientID), "", true
+	}
 	if code != "" {
 		return fail(code)
 	}
 	switch gt := r.get("grant_type"); gt {
 	case "", "authorization_code":
 	case "refresh_token":
-		return s.refresh(a, r)
+		return s.refresh(a, r, public)
 	default:
 		return fail("invalid_grant_type")
 	}
@@ -92,10 +109,13 @@ func (s *Server) oauthV2Access(r *apiRequest, _ *token) result {
 }
 
 // refresh rotates a single-use refresh token.
-func (s *Server) refresh(a *app, r *apiRequest) result {
+func (s *Server) refresh(a *app, r *apiRequest, public bool) result {
 	rt, found := s.refreshTokens[r.get("refresh_token")]
 	if !found || rt.appID != a.cfg.AppID {
 		return fail("invalid_refresh_token")
+	}
+	if public && !rt.public {
+		return fail("bad_client_secret")
 	}
 	if rt.spent {
 		s.replays++

@@ -28,6 +28,7 @@ type grant struct {
 	botScopes   []string
 	userScopes  []string
 	nonce       string
+	challenge   string // PKCE code_challenge (S256)
 	expires     time.Time
 	used        bool
 }
@@ -44,6 +45,7 @@ type authRequest struct {
 	state       string
 	team        string
 	nonce       string
+	challenge   string
 }
 
 // parseAuthorize checks the parameters of an authorize request against the
@@ -56,6 +58,10 @@ func (s *Server) parseAuthorize(f flow, q url.Values) (*authRequest, string) {
 		state:       q.Get("state"),
 		team:        q.Get("team"),
 		nonce:       q.Get("nonce"),
+		challenge:   q.Get("code_challenge"),
+	}
+	if ar.challenge != "" && q.Get("code_challenge_method") != "S256" {
+		return nil, "invalid_request: code_challenge_method must be S256."
 	}
 	if ar.clientID == "" {
 		return nil, "The client_id parameter is missing."
@@ -219,6 +225,7 @@ func (s *Server) handleDecision(f flow) http.HandlerFunc {
 			botScopes:   ar.botScopes,
 			userScopes:  ar.userScopes,
 			nonce:       ar.nonce,
+			challenge:   ar.challenge,
 			expires:     s.opts.now().Add(codeLifetime),
 			install:     install{appID: ar.app.cfg.AppID},
 		}
@@ -241,7 +248,7 @@ func (s *Server) handleDecision(f flow) http.HandlerFunc {
 // hiddenFields carries the authorize parameters through the consent form.
 func hiddenFields(q url.Values) []field {
 	var out []field
-	for _, k := range []string{"client_id", "scope", "user_scope", "redirect_uri", "state", "team", "nonce", "response_type"} {
+	for _, k := range []string{"client_id", "scope", "user_scope", "redirect_uri", "state", "team", "nonce", "response_type", "code_challenge", "code_challenge_method"} {
 		if v := q.Get(k); v != "" {
 			out = append(out, field{Name: k, Value: v})
 		}

@@ -254,3 +254,53 @@ func TestRevoke(t *testing.T) {
 		t.Errorf("T0001's token was revoked too: %v", err)
 	}
 }
+
+// TestPKCE exchanges a code as a public client: code_verifier instead of
+// the client secret, also for refreshes.
+func TestPKCE(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig()
+	cfg.TokenRotation = true
+	srv := NewServer(t, cfg)
+	c := srv.App()
+	api := slack.OAuthOptionAPIURL(srv.APIURL())
+	verifier, err := slack.GenerateCodeVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := func(challenge string) string {
+		q := url.Values{"client_id": {c.ClientID}, "scope": {"commands"}, "redirect_uri": {testRedirect}}
+		if challenge != "" {
+			q.Set("code_challenge", challenge)
+			q.Set("code_challenge_method", "S256")
+		}
+		return consent(t, srv, "/oauth/v2/authorize", q, "allow", "").Query().Get("code")
+	}
+
+	resp, err := slack.GetOAuthV2ResponseContext(ctx, http.DefaultClient, c.ClientID, "", code(slack.GenerateCodeChallenge(verifier)), testRedirect, api, slack.OAuthOptionCodeVerifier(verifier))
+	if err != nil || resp.AccessToken == "" {
+		t.Fatalf("PKCE exchange: %+v, %v", resp, err)
+	}
+	if _, err := slack.RefreshOAuthV2TokenContext(ctx, http.DefaultClient, c.ClientID, "", resp.RefreshToken, api); err != nil {
+		t.Errorf("public refresh: %v", err)
+	}
+	_, err = slack.GetOAuthV2ResponseContext(ctx, http.DefaultClient, c.ClientID, "", code(slack.GenerateCodeChallenge(verifier)), testRedirect, api, slack.OAuthOptionCodeVerifier("wrong"))
+	if err == nil || err.Error() != "invalid_code_verifier" {
+		t.Errorf("wrong verifier: %v", err)
+	}
+	_, err = slack.GetOAuthV2ResponseContext(ctx, http.DefaultClient, c.ClientID, "", code(""), testRedirect, api)
+	if err == nil || err.Error() != "bad_client_secret" {
+		t.Errorf("no secret, no PKCE: %v", err)
+	}
+	confidential, err := slack.GetOAuthV2ResponseContext(ctx, http.DefaultClient, c.ClientID, c.ClientSecret, code(""), testRedirect, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slack.RefreshOAuthV2TokenContext(ctx, http.DefaultClient, c.ClientID, "", confidential.RefreshToken, api); err == nil || err.Error() != "bad_client_secret" {
+		t.Errorf("confidential refresh without the secret: %v", err)
+	}
+	status, page := get(t, srv.URL()+"/oauth/v2/authorize?"+url.Values{"client_id": {c.ClientID}, "scope": {"commands"}, "code_challenge": {"x"}, "code_challenge_method": {"plain"}}.Encode())
+	if status != http.StatusBadRequest || !strings.Contains(page, "S256") {
+		t.Errorf("plain challenge method: %d", status)
+	}
+}

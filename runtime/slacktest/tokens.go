@@ -22,6 +22,7 @@ type install struct {
 	enterpriseID        string
 	isEnterpriseInstall bool
 	userID              string // the installing user (user tokens act as them)
+	public              bool   // installed by a PKCE public client: refreshes need no client secret
 }
 
 // sameInstall reports whether i and o are the same installation (for
