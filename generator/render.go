@@ -51,6 +51,13 @@ func funcs() template.FuncMap {
 	fm["comment"] = func(s string) string { // a one-line Go comment body
 		return strings.Join(strings.Fields(s), " ")
 	}
+	fm["sentence"] = func(s string) string { // one line, ending with a period
+		s = strings.Join(strings.Fields(s), " ")
+		if s != "" && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
+			s += "."
+		}
+		return s
+	}
 	return fm
 }
 

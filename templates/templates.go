@@ -15,8 +15,9 @@
 // Templates execute with a generator.TemplateData (the app's name, module,
 // store, mode, scopes, commands, events, shortcuts, block actions and view
 // submissions; and the item of a per-item template), with sprig's hermetic
-// functions plus goString (a Go string literal) and goStrings (a []string
-// literal).
+// functions plus goString (a Go string literal), goStrings (a []string
+// literal), comment (text on one line) and sentence (one line ending with
+// a period).
 package templates
 
 import (

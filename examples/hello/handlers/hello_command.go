@@ -6,7 +6,7 @@ import (
 	"github.com/slackgen/slackgen/runtime/slackapp"
 )
 
-// HandleHelloCommand answers /hello: Say hello
+// HandleHelloCommand answers /hello: Say hello.
 //
 // The Response returned is the reply, visible to the user only (set
 // ResponseType to slackapp.InChannel to show it to the channel). Slack

@@ -6,7 +6,7 @@ import (
 	"github.com/slackgen/slackgen/runtime/slackapp"
 )
 
-// HandleTicketCommand answers /ticket: File a ticket
+// HandleTicketCommand answers /ticket: File a ticket.
 //
 // The Response returned is the reply, visible to the user only (set
 // ResponseType to slackapp.InChannel to show it to the channel). Slack

@@ -6,7 +6,7 @@ import (
 	"github.com/slackgen/slackgen/runtime/slackapp"
 )
 
-// HandleTicketStatusCommand answers /ticket-status: Show the status of your tickets
+// HandleTicketStatusCommand answers /ticket-status: Show the status of your tickets.
 //
 // The Response returned is the reply, visible to the user only (set
 // ResponseType to slackapp.InChannel to show it to the channel). Slack

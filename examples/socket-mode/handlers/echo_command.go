@@ -6,7 +6,7 @@ import (
 	"github.com/slackgen/slackgen/runtime/slackapp"
 )
 
-// HandleEchoCommand answers /echo: Echo your text
+// HandleEchoCommand answers /echo: Echo your text.
 //
 // The Response returned is the reply, visible to the user only (set
 // ResponseType to slackapp.InChannel to show it to the channel). Slack
