@@ -293,6 +293,11 @@ func TestReplicasTokenRotation(t *testing.T) {
 	if a, b := r.lb.hits[0].Load(), r.lb.hits[1].Load(); a == 0 || b == 0 {
 		t.Errorf("balancer sent %d requests to A and %d to B, want both", a, b)
 	}
+	// The replicas' own account agrees: one refresh per workspace in all.
+	const refreshed = `"msg":"oauth: tokens refreshed"`
+	if a, b := strings.Count(r.a.logs.String(), refreshed), strings.Count(r.b.logs.String(), refreshed); a+b != len(teams) {
+		t.Errorf("replica A logged %d refreshes and B %d, want %d in all", a, b, len(teams))
+	}
 	// The stored tokens are the refreshed ones: due in about two hours
 	// and six seconds from the refresh, not from the install.
 	var minExpiry time.Time

@@ -183,3 +183,28 @@ func TestUninstall(t *testing.T) {
 		})
 	}
 }
+
+// TestInstallPageNamesTheApp: the app's install page and success page name
+// the app as its manifest does (display_information.name), as Slack's own
+// pages do.
+func TestInstallPageNamesTheApp(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newSQLiteRig(t)
+	in := NewInstaller()
+	resp, body, err := in.get(ctx, r.app.URL+"/slack/install")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<title>Install Ticket Desk") {
+		t.Errorf("install page (%d) does not name the app Ticket Desk:\n%.400s", resp.StatusCode, body)
+	}
+	res, err := in.Install(ctx, r.app.URL, "", "T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Succeeded() || !strings.Contains(res.Body, "Ticket Desk is installed") {
+		t.Errorf("success page (%d) does not name the app Ticket Desk:\n%.400s", res.Status, res.Body)
+	}
+}
