@@ -25,7 +25,8 @@ func newAddCmd(e *env) *cobra.Command {
 existing ones, so comments, key order and formatting are kept. It adds the
 scopes an addition needs (a command needs "commands", app_mention needs
 "app_mentions:read"), checks the result and writes it atomically; when the
-result would not be valid nothing is written.
+result would have new errors nothing is written (errors that were there
+before don't block an edit; they are listed after it).
 
 The manifest is --file, or ./manifest.yaml, then ./manifest.json.`,
 		Example: `  slackgen add command /deploy --description "Deploy a service" --usage-hint "[service] [env]"
@@ -173,6 +174,7 @@ func editManifest(e *env, file string, edit func(*manifest.Editor) ([]string, er
 		}
 		return failf("%w", err)
 	}
+	original := ed.Manifest().Validate()
 	added, err := edit(ed)
 	if err != nil {
 		return failf("%s: %w; nothing was changed", path, err)
@@ -181,15 +183,33 @@ func editManifest(e *env, file string, edit func(*manifest.Editor) ([]string, er
 		fmt.Fprintf(e.stdout, "%s already has %s; nothing to do\n", path, what)
 		return nil
 	}
-	if ds := ed.Manifest().Validate(); ds.HasErrors() {
-		writeDiagnostics(e.stderr, ds.Errors())
-		return failf("the edited manifest would not be valid (%s); %s was not changed", countDiagnostics(ds.Errors()), path)
+	// Refuse an edit that brings new errors. Edits only append, so the
+	// pointers of what was there before don't move.
+	before := map[string]bool{}
+	for _, d := range original.Errors() {
+		before[d.Pointer+"\x00"+d.Message] = true
+	}
+	var introduced, remaining manifest.Diagnostics
+	for _, d := range ed.Manifest().Validate().Errors() {
+		if before[d.Pointer+"\x00"+d.Message] {
+			remaining = append(remaining, d)
+		} else {
+			introduced = append(introduced, d)
+		}
+	}
+	if len(introduced) > 0 {
+		writeDiagnostics(e.stderr, introduced)
+		return failf("the edited manifest would not be valid (%s); %s was not changed", countDiagnostics(introduced), path)
 	}
 	if err := manifest.WriteFile(path, ed.Bytes()); err != nil {
 		return failf("%w", err)
 	}
 	for _, a := range added {
 		fmt.Fprintf(e.stdout, "added %s to %s\n", a, path)
+	}
+	if len(remaining) > 0 {
+		writeDiagnostics(e.stderr, remaining)
+		fmt.Fprintf(e.stderr, "%s still has the %s it had before this edit; run slackgen validate\n", path, countDiagnostics(remaining))
 	}
 	if afterManifestEdit != nil {
 		return afterManifestEdit(e, path)
