@@ -208,7 +208,6 @@ func TestReplicasTokenRotation(t *testing.T) {
 	}
 
 	teams := []string{"T0001", "T0002", "T0003"}
-	installed := time.Now()
 	for i, team := range teams {
 		start, finish := r.a.URL, r.b.URL
 		if i%2 == 1 {
@@ -216,6 +215,7 @@ func TestReplicasTokenRotation(t *testing.T) {
 		}
 		install(t, ctx, start, finish, team)
 	}
+	installed := time.Now() // every installed token expires before installed + lifetime
 	var refreshTokens int
 	if err := r.db.QueryRow(ctx, "SELECT count(*) FROM slackgen_installations WHERE bot_refresh_token <> '' AND bot_token_expires_at IS NOT NULL").Scan(&refreshTokens); err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestReplicasTokenRotation(t *testing.T) {
 
 	// No request before this point: neither replica has cached an
 	// authorization, so the first requests of both must deal with the
-	// due tokens together.
+	// due tokens together. Every token is due once this sleep ends.
 	time.Sleep(time.Until(installed.Add(dueAfter + 500*time.Millisecond)))
 
 	const perTeam = 8
@@ -298,8 +298,8 @@ func TestReplicasTokenRotation(t *testing.T) {
 	if a, b := strings.Count(r.a.logs.String(), refreshed), strings.Count(r.b.logs.String(), refreshed); a+b != len(teams) {
 		t.Errorf("replica A logged %d refreshes and B %d, want %d in all", a, b, len(teams))
 	}
-	// The stored tokens are the refreshed ones: due in about two hours
-	// and six seconds from the refresh, not from the install.
+	// The stored tokens are the refreshed ones: they expire two hours and
+	// six seconds after the refresh, later than any installed token.
 	var minExpiry time.Time
 	if err := r.db.QueryRow(ctx, `SELECT min(latest) FROM (
 		SELECT max(bot_token_expires_at) AS latest FROM slackgen_installations GROUP BY team_id) t`).Scan(&minExpiry); err != nil {

@@ -81,46 +81,57 @@ func TestTrafficAfterInstall(t *testing.T) {
 	})
 
 	t.Run("forged and stale requests", func(t *testing.T) {
-		secret := r.emu.App().SigningSecret
-		form := url.Values{
-			"team_id": {"T0002"}, "user_id": {"U0002"}, "command": {"/ticket"}, "text": {"forged"},
-			"api_app_id": {r.emu.App().AppID}, "channel_id": {"C0002"},
-		}
-		body := []byte(form.Encode())
-		now := time.Now()
-		cases := []struct {
-			name      string
-			timestamp string
-			sig       string
-			want      int
+		secret, appID := r.emu.App().SigningSecret, r.emu.App().AppID
+		bodies := []struct {
+			kind, contentType, body string
 		}{
-			{"signed now (control)", ts(now), signature.Sign(secret, ts(now), body), http.StatusOK},
-			{"another secret", ts(now), signature.Sign(secret+"x", ts(now), body), http.StatusUnauthorized},
-			{"garbage signature", ts(now), "v0=" + strings.Repeat("ab", 32), http.StatusUnauthorized},
-			{"no signature", ts(now), "", http.StatusUnauthorized},
-			{"ten minutes old", ts(now.Add(-10 * time.Minute)), signature.Sign(secret, ts(now.Add(-10*time.Minute)), body), http.StatusUnauthorized},
-			{"ten minutes ahead", ts(now.Add(10 * time.Minute)), signature.Sign(secret, ts(now.Add(10*time.Minute)), body), http.StatusUnauthorized},
+			{"command", "application/x-www-form-urlencoded", url.Values{
+				"team_id": {"T0002"}, "user_id": {"U0002"}, "command": {"/ticket"}, "text": {"forged"},
+				"api_app_id": {appID}, "channel_id": {"C0002"},
+			}.Encode()},
+			{"event", "application/json", `{"type":"event_callback","team_id":"T0002","api_app_id":"` + appID +
+				`","event_id":"Ev0FORGED","event_time":1,"event":{"type":"app_mention","user":"U0002","text":"hi","ts":"1.000001","channel":"C0002"}}`},
+			{"interaction", "application/x-www-form-urlencoded", url.Values{"payload": {`{"type":"block_actions","team":{"id":"T0002"},"user":{"id":"U0002"},"api_app_id":"` +
+				appID + `","actions":[{"action_id":"approve_ticket","value":"1","type":"button"}]}`}}.Encode()},
 		}
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.app.URL+"/slack/events", strings.NewReader(string(body)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set(signature.HeaderTimestamp, c.timestamp)
-				if c.sig != "" {
-					req.Header.Set(signature.HeaderSignature, c.sig)
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != c.want {
-					t.Errorf("status %d, want %d", resp.StatusCode, c.want)
-				}
-			})
+		now, old, ahead := time.Now(), time.Now().Add(-10*time.Minute), time.Now().Add(10*time.Minute)
+		for _, b := range bodies {
+			body := []byte(b.body)
+			cases := []struct {
+				name      string
+				timestamp string
+				sig       string
+				want      int
+			}{
+				{"signed now (control)", ts(now), signature.Sign(secret, ts(now), body), http.StatusOK},
+				{"another secret", ts(now), signature.Sign(secret+"x", ts(now), body), http.StatusUnauthorized},
+				{"garbage signature", ts(now), "v0=" + strings.Repeat("ab", 32), http.StatusUnauthorized},
+				{"no signature", ts(now), "", http.StatusUnauthorized},
+				{"body changed after signing", ts(now), signature.Sign(secret, ts(now), append(body, ' ')), http.StatusUnauthorized},
+				{"ten minutes old", ts(old), signature.Sign(secret, ts(old), body), http.StatusUnauthorized},
+				{"ten minutes ahead", ts(ahead), signature.Sign(secret, ts(ahead), body), http.StatusUnauthorized},
+			}
+			for _, c := range cases {
+				t.Run(b.kind+"/"+c.name, func(t *testing.T) {
+					req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.app.URL+"/slack/events", strings.NewReader(b.body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Content-Type", b.contentType)
+					req.Header.Set(signature.HeaderTimestamp, c.timestamp)
+					if c.sig != "" {
+						req.Header.Set(signature.HeaderSignature, c.sig)
+					}
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != c.want {
+						t.Errorf("status %d, want %d", resp.StatusCode, c.want)
+					}
+				})
+			}
 		}
 	})
 }
