@@ -59,6 +59,36 @@ func TestTrafficAfterInstall(t *testing.T) {
 		if len(calls) != 1 || !calls[0].OK || calls[0].Team != "T0002" || calls[0].TokenType != "bot" {
 			t.Errorf("chat.postMessage calls = %+v, want one successful call with T0002's bot token", calls)
 		}
+
+		// Slack retries an event it thinks was lost (X-Slack-Retry-Num):
+		// the app acks the retry but runs the handler once.
+		event := fmt.Sprintf(`{"type":"event_callback","team_id":"T0002","api_app_id":%q,"event_id":"Ev0RETRIED","event_time":%d,`+
+			`"event":{"type":"app_mention","user":"U0002","text":"<@bot> again","ts":"1700000000.000100","channel":%q}}`,
+			r.emu.App().AppID, time.Now().Unix(), msg.Channel)
+		for i, retry := range []string{"", "1", "2"} {
+			h := http.Header{}
+			if retry != "" {
+				h.Set("X-Slack-Retry-Num", retry)
+				h.Set("X-Slack-Retry-Reason", "http_timeout")
+			}
+			reply, err := r.emu.Post(ctx, r.app.URL+"/slack/events", "application/json", []byte(event), h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reply.OK() {
+				t.Fatalf("delivery %d of the event answered %d %q", i, reply.Status, reply.Body)
+			}
+		}
+		eventually(t, 10*time.Second, "the retried event is handled", func() error {
+			if n := len(r.emu.CallsTo("chat.postMessage")); n < 2 {
+				return fmt.Errorf("%d chat.postMessage calls", n)
+			}
+			return nil
+		})
+		time.Sleep(300 * time.Millisecond) // room for a wrong second run to show
+		if n := len(r.emu.CallsTo("chat.postMessage")); n != 2 {
+			t.Errorf("%d chat.postMessage calls after one event delivered three times, want 2 (the first mention and this one)", n)
+		}
 	})
 
 	t.Run("block action", func(t *testing.T) {
@@ -217,5 +247,42 @@ func TestInstallPageNamesTheApp(t *testing.T) {
 	}
 	if !res.Succeeded() || !strings.Contains(res.Body, "Ticket Desk is installed") {
 		t.Errorf("success page (%d) does not name the app Ticket Desk:\n%.400s", res.Status, res.Body)
+	}
+}
+
+// TestOrgWideInstall installs the app org-wide in the Enterprise Grid
+// organization E0001: the installation is stored for the organization and
+// a command from its workspace T0003 is authorized with it.
+func TestOrgWideInstall(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newSQLiteRig(t)
+	res := install(t, ctx, r.app.URL, "", "E0001")
+	if !strings.Contains(res.Body, "organization") {
+		t.Errorf("the success page of an org-wide install does not mention the organization:\n%.500s", res.Body)
+	}
+	inst, err := r.store(t).FindBot(ctx, installstore.Query{EnterpriseID: "E0001", IsEnterpriseInstall: true})
+	if err != nil {
+		t.Fatalf("the org-wide installation is not stored: %v", err)
+	}
+	if !inst.IsEnterpriseInstall || inst.TeamID != "" {
+		t.Errorf("stored installation: enterprise install %v, team %q; want an org-wide install without a team", inst.IsEnterpriseInstall, inst.TeamID)
+	}
+	for _, team := range []string{"E0001", "T0003"} {
+		reply, err := r.emu.SendCommand(ctx, team, "/ticket", "org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(reply.Body), "You said: org") {
+			t.Errorf("command from %s answered %d %q, want the handler's reply", team, reply.Status, reply.Body)
+		}
+	}
+	reply, err := r.emu.SendCommand(ctx, "T0001", "/ticket", "outside")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(reply.Body), "please reinstall") {
+		t.Errorf("command from T0001 (outside the organization) answered %q, want the please-reinstall reply", reply.Body)
 	}
 }
