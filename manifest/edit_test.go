@@ -172,6 +172,13 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 			want:  "display_information: {name: demo}\noauth_config: {scopes: {bot: [commands], user: ['users:read']}}\n",
 		},
 		{
+			name:  "json indented with tabs",
+			src:   "{\n\t\"display_information\": {\n\t\t\"name\": \"x\"\n\t}\n}\n",
+			edit:  func(e *Editor) ([]string, error) { return e.AddScope("chat:write", false) },
+			added: []string{"bot scope chat:write"},
+			want:  "{\n\t\"display_information\": {\n\t\t\"name\": \"x\"\n\t},\n\t\"oauth_config\": {\n\t\t\"scopes\": {\n\t\t\t\"bot\": [\n\t\t\t\t\"chat:write\"\n\t\t\t]\n\t\t}\n\t}\n}\n",
+		},
+		{
 			name:  "json one line and empty list",
 			src:   `{"display_information": {"name": "demo"}, "oauth_config": {"scopes": {"bot": []}}}`,
 			edit:  func(e *Editor) ([]string, error) { return e.AddScope("chat:write", false) },

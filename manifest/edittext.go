@@ -150,6 +150,23 @@ func (t *text) fillNull(key, value *yaml.Node) (int, string, error) {
 	return off, prefix + indentLines(body, strings.Repeat(" ", key.Column-1+unit), false), nil
 }
 
+// leading returns the spaces and tabs that start line n.
+func (t *text) leading(n int) string {
+	l := t.line(n)
+	return string(l[:len(l)-len(bytes.TrimLeft(l, " \t"))])
+}
+
+// jsonStep guesses the indentation step of a JSON document: a tab when
+// its lines are indented with tabs, else indentUnit spaces.
+func (t *text) jsonStep() string {
+	for n := 2; n <= len(t.lines); n++ {
+		if l := t.line(n); len(l) > 0 && l[0] == '\t' {
+			return "\t"
+		}
+	}
+	return strings.Repeat(" ", t.indentUnit())
+}
+
 // indentUnit guesses the document's indentation step from its first
 // indented line (2 when there is none).
 func (t *text) indentUnit() int {
@@ -223,7 +240,7 @@ func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) 
 		if indent == "" || value.Kind == yaml.ScalarNode {
 			v, err = renderInline(value, f)
 		} else {
-			v, err = renderJSON(value, indent)
+			v, err = renderJSON(value, indent, t.jsonStep())
 		}
 		b.WriteString(v)
 		return b.String(), err
@@ -235,7 +252,7 @@ func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) 
 			return 0, "", fmt.Errorf("can't edit line %d: unexpected text inside an empty collection", n.Line)
 		}
 		if bytes.IndexByte(t.data[open:closeOff], '\n') >= 0 {
-			indent := strings.Repeat(" ", indentOf(t.line(n.Line))+t.indentUnit())
+			indent := t.leading(n.Line) + t.jsonStep()
 			el, err := element(indent)
 			return open + 1, "\n" + indent + el, err
 		}
@@ -249,7 +266,10 @@ func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) 
 	}
 	if first.Line != n.Line {
 		// One element per line: align with the first element.
-		indent := strings.Repeat(" ", first.Column-1)
+		indent := t.leading(first.Line)
+		if start := t.lines[first.Line-1]; strings.TrimSpace(string(t.data[start:t.offset(first.Line, first.Column)])) != "" {
+			indent = strings.Repeat(" ", first.Column-1) // not first on its line
+		}
 		el, err := element(indent)
 		return lastEnd, ",\n" + indent + el, err
 	}
@@ -261,7 +281,7 @@ func (t *text) flowInsert(n *yaml.Node, key string, value *yaml.Node, f Format) 
 // (plain scalars where unambiguous), compact JSON in a JSON one.
 func renderInline(v *yaml.Node, f Format) (string, error) {
 	if f == JSON {
-		s, err := renderJSON(v, "")
+		s, err := renderJSON(v, "", "  ")
 		if err != nil || v.Kind == yaml.ScalarNode {
 			return s, err
 		}
@@ -294,9 +314,9 @@ func flowCopy(v *yaml.Node, depth int) *yaml.Node {
 	return &c
 }
 
-// renderJSON renders v as JSON; multi-line values are indented from
-// indent (compact when indent is "" and v is a scalar).
-func renderJSON(v *yaml.Node, indent string) (string, error) {
+// renderJSON renders v as JSON, collections one value per line indented
+// by step from indent.
+func renderJSON(v *yaml.Node, indent, step string) (string, error) {
 	var b bytes.Buffer
 	if v.Kind == yaml.ScalarNode {
 		if err := writeJSONScalar(&b, v); err != nil {
@@ -304,7 +324,7 @@ func renderJSON(v *yaml.Node, indent string) (string, error) {
 		}
 		return b.String(), nil
 	}
-	if err := writeJSON(&b, v, indent, 0); err != nil {
+	if err := writeJSON(&b, v, indent, step); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -319,7 +339,7 @@ func renderFlowScalar(v *yaml.Node) (string, error) {
 	}
 	s = strings.TrimSuffix(s, "\n")
 	if strings.ContainsAny(s, ",[]{}#\n\"'") {
-		return renderJSON(v, "")
+		return renderJSON(v, "", "")
 	}
 	return s, nil
 }

@@ -23,7 +23,7 @@ func (m *Manifest) Marshal(f Format) ([]byte, error) {
 	stripStyle(&n, 0)
 	if f == JSON {
 		var b bytes.Buffer
-		if err := writeJSON(&b, &n, "", 0); err != nil {
+		if err := writeJSON(&b, &n, "", "  "); err != nil {
 			return nil, err
 		}
 		b.WriteByte('\n')
@@ -61,14 +61,14 @@ func stripStyle(n *yaml.Node, depth int) {
 // maxJSONNodes bounds the JSON output of a tree whose aliases expand it.
 const maxJSONNodes = 100_000
 
-// writeJSON writes the YAML node tree n as indented JSON, keeping key
-// order and expanding aliases.
-func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string, depth int) error {
+// writeJSON writes the YAML node tree n as JSON, one value per line
+// indented by step from indent, keeping key order and expanding aliases.
+func writeJSON(b *bytes.Buffer, n *yaml.Node, indent, step string) error {
 	budget := maxJSONNodes
-	return writeJSONNode(b, n, indent, depth, &budget)
+	return writeJSONNode(b, n, indent, step, 0, &budget)
 }
 
-func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent string, depth int, budget *int) error {
+func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent, step string, depth int, budget *int) error {
 	if depth > 64 {
 		return fmt.Errorf("encode manifest: nested too deeply")
 	}
@@ -76,14 +76,14 @@ func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent string, depth int, budg
 		return fmt.Errorf("encode manifest: aliases expand to more than %d values", maxJSONNodes)
 	}
 	n = resolve(n)
-	inner := indent + "  "
+	inner := indent + step
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			b.WriteString("null")
 			return nil
 		}
-		return writeJSONNode(b, n.Content[0], indent, depth+1, budget)
+		return writeJSONNode(b, n.Content[0], indent, step, depth+1, budget)
 	case yaml.MappingNode:
 		if len(n.Content) == 0 {
 			b.WriteString("{}")
@@ -97,7 +97,7 @@ func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent string, depth int, budg
 			b.WriteString(inner)
 			writeJSONString(b, n.Content[i].Value)
 			b.WriteString(": ")
-			if err := writeJSONNode(b, n.Content[i+1], inner, depth+1, budget); err != nil {
+			if err := writeJSONNode(b, n.Content[i+1], inner, step, depth+1, budget); err != nil {
 				return err
 			}
 		}
@@ -113,7 +113,7 @@ func writeJSONNode(b *bytes.Buffer, n *yaml.Node, indent string, depth int, budg
 				b.WriteString(",\n")
 			}
 			b.WriteString(inner)
-			if err := writeJSONNode(b, c, inner, depth+1, budget); err != nil {
+			if err := writeJSONNode(b, c, inner, step, depth+1, budget); err != nil {
 				return err
 			}
 		}
