@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	neturl "net/url"
 	"os"
@@ -129,13 +128,7 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-
+	port := freePort(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
 	env := []string{
@@ -151,43 +144,8 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 			"DATABASE_URL="+filepath.Join(t.TempDir(), "store"))
 	}
 	cmd.Env = append(os.Environ(), env...)
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}()
-	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/healthz"
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-			t.Fatalf("GET /healthz: %s\n%s", resp.Status, logs.String())
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("the app exited before serving (%v):\n%s", err, logs.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET /healthz did not answer within 20s: %v\n%s", err, logs.String())
-		}
-	}
+	stop := startApp(t, cmd, "http://127.0.0.1:"+strconv.Itoa(port)+"/healthz")
+	defer stop()
 
 	cmds := m.SlashCommands()
 	if len(cmds) == 0 {
@@ -211,7 +169,7 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("POST %s: %v\n%s", path, err, logs.String())
+		t.Fatalf("POST %s: %v", path, err)
 	}
 	reply, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -220,6 +178,6 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 		want = "install"
 	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(reply), want) {
-		t.Errorf("POST %s %s: %s %s, want 200 with %q\n%s", path, cmds[0].Command, resp.Status, reply, want, logs.String())
+		t.Errorf("POST %s %s: %s %s, want 200 with %q", path, cmds[0].Command, resp.Status, reply, want)
 	}
 }
