@@ -223,3 +223,95 @@ func startApp(t *testing.T, cmd *exec.Cmd, healthz string) (stop func()) {
 		}
 	}
 }
+
+// TestSocketModeExampleEndToEnd runs the committed examples/socket-mode app
+// (single workspace) against the Slack emulator over Socket Mode: a slash
+// command and an app mention reach the generated handlers through the
+// app's websocket connection.
+func TestSocketModeExampleEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an example app; skipped with -short")
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "examples", "socket-mode"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load(filepath.Join(dir, "manifest.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the example: %v\n%s", err, out)
+	}
+	srv, err := slacktest.New(slacktest.AppConfig{
+		Name:       m.DisplayInformation.Name,
+		BotScopes:  m.BotScopes(),
+		BotEvents:  m.BotEvents(),
+		SocketMode: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	inst, err := srv.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	port := freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), srv.Env()...)
+	cmd.Env = append(cmd.Env, "SLACK_BOT_TOKEN="+inst.BotToken, "PORT="+strconv.Itoa(port))
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		waited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(waited) }()
+		select {
+		case <-waited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-waited
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", logs.String())
+		}
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// The app connects when it is ready: retry the command until it is.
+	var reply *slacktest.Reply
+	for {
+		reply, err = srv.SendCommand(ctx, "T0001", "/echo", "over the socket")
+		if err == nil && reply.OK() {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("/echo never reached the app: %v %s", err, bodyOf(reply))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if _, err := srv.WaitForMessage(ctx, func(m slacktest.Message) bool {
+		return m.From == "app" && strings.Contains(m.Text, "You said: over the socket")
+	}); err != nil {
+		t.Fatalf("no reply to /echo (%s): %v", bodyOf(reply), err)
+	}
+	if reply, err := srv.SendAppMention(ctx, "T0001", "hi"); err != nil || !reply.OK() {
+		t.Fatalf("app_mention: %v %s", err, bodyOf(reply))
+	}
+	if _, err := srv.WaitForMessage(ctx, func(m slacktest.Message) bool {
+		return m.From == "app" && strings.Contains(m.Text, "you mentioned me")
+	}); err != nil {
+		t.Fatalf("no reply to the mention: %v", err)
+	}
+}
