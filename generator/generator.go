@@ -164,6 +164,9 @@ func (r *Result) Print(w io.Writer) {
 	if n := quiet[Unchanged] + quiet[Skipped]; n > 0 || len(r.Files) == 0 {
 		fmt.Fprintf(w, "%d unchanged generated, %d existing scaffolded (yours, not touched)\n", quiet[Unchanged], quiet[Skipped])
 	}
+	if r.Tidied {
+		fmt.Fprintln(w, "ran go mod tidy: go.mod and go.sum are complete")
+	}
 }
 
 // ConflictError is returned when generated files were edited by hand.
