@@ -50,5 +50,14 @@ demo:
 e2e:
 	$(GO) test -count=1 -v ./e2e/
 
+## bench: measure the generated app against a minimal reference server under
+## wrk, the request path's microbenchmarks, the stores and the generator;
+## rewrites BENCHMARKS.md and bench/results/ (about 8 minutes; needs 2+ CPUs)
+bench:
+	@command -v wrk >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; }; }
+	@command -v taskset >/dev/null 2>&1 || { echo "bench: taskset (util-linux) is missing" >&2; exit 1; }
+	SLACKGEN_TEST_POSTGRES_URL=$${SLACKGEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
+		$(GO) run ./bench/load
+
 clean:
 	rm -rf bin

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// loadConfig sets up the load test.
+type loadConfig struct {
+	Root, Tmp      string
+	AppBin         string // a prebuilt app to measure instead of building examples/multi-workspace
+	Installations  int    // preloaded in the app's SQLite store
+	ActiveTeams    int    // workspaces the traffic comes from
+	EventVariants  int    // distinct event ids, sent round-robin
+	Warmup         time.Duration
+	Duration       time.Duration
+	Rounds         int
+	Conns          int
+	ServerCPU      string
+	ClientCPU      string
+	SampleInterval time.Duration
+}
+
+// round is one measured wrk run against one server.
+type round struct {
+	Server   string
+	N        int
+	Wrk      wrkResult
+	CPU      time.Duration // CPU time (user + system) the server used during the run
+	RSSMax   int64         // largest VmRSS sampled during the run
+	HWM      int64         // VmHWM after the run
+	LogLines int
+	Levels   map[string]int
+	Samples  []string // first warnings/errors logged during the run
+}
+
+// payloadResult holds the rounds of both servers for one payload.
+type payloadResult struct {
+	Payload  payload
+	Variants int
+	App, Ref []round
+}
+
+// loadResults is what the report shows of the load test.
+type loadResults struct {
+	Payloads         []payloadResult
+	IdleApp, IdleRef int64 // VmRSS before any traffic
+	HWMApp, HWMRef   int64 // VmHWM at the end
+	BuildCommands    []string
+	StartCommands    []string
+	WrkCommand       string
+	PreloadTime      time.Duration
+}
+
+const (
+	benchSigningSecret = "bench-signing-secret-8f14e45fceea167a5a36dedd4bea2543"
+	appBin             = "ticketdesk"
+	refBin             = "reference"
+)
+
+// runLoad builds and starts the example app and the reference server, then
+// drives both with the same signed traffic, alternating rounds.
+func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, error) {
+	res := &loadResults{}
+	appDir := filepath.Join(c.Root, "examples", "multi-workspace")
+	appPath, refPath := filepath.Join(c.Tmp, appBin), filepath.Join(c.Tmp, refBin)
+	builds := []struct {
+		dir  string
+		args []string
+		env  []string
+		show string
+	}{
+		{appDir, []string{"build", "-o", appPath, "."}, []string{"GOWORK=off"}, "(cd examples/multi-workspace && GOWORK=off go build -o $TMP/ticketdesk .)"},
+		{c.Root, []string{"build", "-o", refPath, "./bench/reference"}, nil, "go build -o $TMP/reference ./bench/reference"},
+	}
+	if c.AppBin != "" {
+		builds = builds[1:]
+		appPath = c.AppBin
+	}
+	for _, b := range builds {
+		fmt.Fprintf(logw, "== %s\n", b.show)
+		cmd := exec.CommandContext(ctx, "go", b.args...)
+		cmd.Dir = b.dir
+		cmd.Env = append(os.Environ(), b.env...)
+		cmd.Stdout, cmd.Stderr = logw, logw
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("%s: %w", b.show, err)
+		}
+		res.BuildCommands = append(res.BuildCommands, b.show)
+	}
+
+	dbPath := filepath.Join(c.Tmp, "data", "installations.db")
+	fmt.Fprintf(logw, "== preloading %d installations into %s\n", c.Installations, dbPath)
+	start := time.Now()
+	if err := preload(ctx, dbPath, c.Installations); err != nil {
+		return nil, err
+	}
+	res.PreloadTime = time.Since(start)
+	fmt.Fprintf(logw, "   preloaded in %v\n", res.PreloadTime.Round(time.Millisecond))
+
+	appAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	refAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	deadAddr, err := freeAddr() // SLACK_URL: nothing listens, so a Web API call would show as an error
+	if err != nil {
+		return nil, err
+	}
+	_, appPort, _ := net.SplitHostPort(appAddr)
+	appEnv := []string{
+		"SLACK_SIGNING_SECRET=" + benchSigningSecret,
+		"SLACK_CLIENT_ID=1234567890.0987654321",
+		"SLACK_CLIENT_SECRET=bench-client-secret",
+		"SLACK_STATE_SECRET=bench-state-secret-0123456789abcdef0123456789",
+		"DATABASE_URL=" + dbPath,
+		"PORT=" + appPort,
+		"SLACK_URL=http://" + deadAddr,
+	}
+	app, err := startServer("app", c.ServerCPU, appPath, nil, appEnv, appAddr, filepath.Join(c.Tmp, "app.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer app.stop()
+	ref, err := startServer("reference", c.ServerCPU, refPath, []string{"-addr", refAddr},
+		[]string{"SLACK_SIGNING_SECRET=" + benchSigningSecret}, refAddr, filepath.Join(c.Tmp, "reference.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer ref.stop()
+	res.StartCommands = []string{
+		"DATABASE_URL=$TMP/data/installations.db PORT=<port> SLACK_URL=http://127.0.0.1:<closed port> SLACK_SIGNING_SECRET=… SLACK_CLIENT_ID=… SLACK_CLIENT_SECRET=… SLACK_STATE_SECRET=… taskset -c " + c.ServerCPU + " $TMP/ticketdesk",
+		"SLACK_SIGNING_SECRET=… taskset -c " + c.ServerCPU + " $TMP/reference -addr 127.0.0.1:<port>",
+	}
+	if err := app.waitReady("/healthz", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if err := ref.waitReady("/", 30*time.Second); err != nil {
+		return nil, err
+	}
+	time.Sleep(time.Second)
+	if res.IdleApp, _, err = app.mem(); err != nil {
+		return nil, err
+	}
+	if res.IdleRef, _, err = ref.mem(); err != nil {
+		return nil, err
+	}
+	for _, s := range []*server{app, ref} {
+		if _, _, _, err := s.logStats(); err != nil { // drop the startup lines
+			return nil, err
+		}
+	}
+
+	teams := activeTeams(c.Installations, c.ActiveTeams)
+	script := filepath.Join(c.Root, "bench", "signed.lua")
+	for _, p := range []payload{commandPayload(teams), eventPayload(teams, c.EventVariants)} {
+		pr := payloadResult{Payload: p, Variants: len(p.Bodies)}
+		reqPath := filepath.Join(c.Tmp, p.Name+".requests")
+		for n := 1; n <= c.Rounds; n++ {
+			for _, s := range []*server{app, ref} {
+				w := wrkRun{CPU: c.ClientCPU, Conns: c.Conns, Script: script, URL: "http://" + s.addr + "/slack/events",
+					Requests: reqPath, ContentType: p.ContentType}
+				r, err := measure(ctx, s, w, c, p, n, logw)
+				if err != nil {
+					return nil, err
+				}
+				if s == app {
+					pr.App = append(pr.App, r)
+				} else {
+					pr.Ref = append(pr.Ref, r)
+				}
+				shown := w
+				shown.Duration, shown.Script, shown.URL = c.Duration, "bench/signed.lua", "http://127.0.0.1:<port>/slack/events"
+				res.WrkCommand = shown.command()
+			}
+		}
+		pr.Payload.Bodies = p.Bodies[:1] // the report shows one
+		res.Payloads = append(res.Payloads, pr)
+	}
+	if _, res.HWMApp, err = app.mem(); err != nil {
+		return nil, err
+	}
+	if _, res.HWMRef, err = ref.mem(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// measure warms s up with w, then runs w for the measured duration while
+// sampling the server's memory.
+func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, n int, logw io.Writer) (round, error) {
+	// Sign for now: each run's timestamp is fresh and well within the window.
+	w.TS = strconv.FormatInt(time.Now().Unix(), 10)
+	if err := writeRequests(w.Requests, benchSigningSecret, w.TS, p); err != nil {
+		return round{}, err
+	}
+	w.Duration = c.Warmup
+	if _, err := w.run(); err != nil {
+		return round{}, fmt.Errorf("warming up %s: %w", s.Name, err)
+	}
+	if _, _, _, err := s.logStats(); err != nil {
+		return round{}, err
+	}
+	w.Duration = c.Duration
+	sctx, stop := context.WithCancel(ctx)
+	samples := s.sampleRSS(sctx, c.SampleInterval)
+	cpu0, cerr := s.cpuTime()
+	wr, err := w.run()
+	cpu1, cerr1 := s.cpuTime()
+	stop()
+	rss := samples()
+	if err != nil {
+		return round{}, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	if cerr != nil || cerr1 != nil {
+		return round{}, fmt.Errorf("reading the CPU time of %s: %w", s.Name, errors.Join(cerr, cerr1))
+	}
+	r := round{Server: s.Name, N: n, Wrk: wr, CPU: cpu1 - cpu0}
+	if len(rss) > 0 {
+		r.RSSMax = slices.Max(rss)
+	}
+	if _, r.HWM, err = s.mem(); err != nil {
+		return round{}, err
+	}
+	if r.LogLines, r.Levels, r.Samples, err = s.logStats(); err != nil {
+		return round{}, err
+	}
+	fmt.Fprintf(logw, "   %-7s %-9s round %d: %8.0f req/s  CPU %5.1f µs/req  p50 %5d µs  p99 %6d µs  non-2xx %d  errors %d  RSS max %.1f MB  log lines %d %v\n",
+		p.Name, s.Name, n, wr.RPS(), r.CPUPerReq(), wr.P50US, wr.P99US, wr.Non2xx, wr.Errors, mb(r.RSSMax), r.LogLines, r.Levels)
+	return r, nil
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+// CPUPerReq is the server's CPU time per request, in microseconds: unlike
+// req/s, it does not drop when other processes take the server's CPU.
+func (r round) CPUPerReq() float64 {
+	if r.Wrk.Requests == 0 {
+		return 0
+	}
+	return float64(r.CPU.Microseconds()) / float64(r.Wrk.Requests)
+}

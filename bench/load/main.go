@@ -1,0 +1,130 @@
+// Command load is `make bench`: it measures slackgen's generated app
+// against a minimal reference server under the same signed Slack traffic,
+// runs the microbenchmarks of the request path, the installation stores and
+// the generator, profiles the request path, and rewrites BENCHMARKS.md from
+// what it measured.
+//
+// Run it from the repository root (the Makefile's bench target does):
+//
+//	go run ./bench/load                # everything, ~8 minutes
+//	go run ./bench/load -rounds 1 -duration 3s -micro=false   # a quick look at the load test
+//
+// The load test needs wrk and taskset and at least two CPUs: the servers
+// run on one (-server-cpu), wrk on another (-client-cpu).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	root, out, results string
+	load, micro, prof  bool
+	lc                 loadConfig
+	benchTime          string
+	count              int
+}
+
+func run(args []string, logw io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.StringVar(&o.root, "root", ".", "repository root")
+	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report to write (relative to -root); empty: none")
+	fs.StringVar(&o.results, "results", "bench/results", "directory of the raw results (relative to -root)")
+	fs.BoolVar(&o.load, "load", true, "run the load test")
+	fs.BoolVar(&o.micro, "micro", true, "run the microbenchmarks")
+	fs.BoolVar(&o.prof, "profile", true, "profile the request path")
+	fs.IntVar(&o.lc.Installations, "installations", 10_000, "installations preloaded in the app's store")
+	fs.IntVar(&o.lc.ActiveTeams, "teams", 1_000, "workspaces the load comes from (spread over the preloaded ones)")
+	fs.IntVar(&o.lc.EventVariants, "event-ids", 50_000, "distinct event ids sent round-robin")
+	fs.DurationVar(&o.lc.Warmup, "warmup", 3*time.Second, "wrk warm-up before each measured run")
+	fs.DurationVar(&o.lc.Duration, "duration", 10*time.Second, "measured wrk run")
+	fs.IntVar(&o.lc.Rounds, "rounds", 3, "rounds per payload, alternating app and reference")
+	fs.IntVar(&o.lc.Conns, "conns", 32, "wrk connections")
+	fs.StringVar(&o.lc.ServerCPU, "server-cpu", "0", "taskset CPU list of the servers")
+	fs.StringVar(&o.lc.ClientCPU, "client-cpu", "1", "taskset CPU list of wrk")
+	fs.StringVar(&o.lc.AppBin, "app", "", "measure this app binary instead of building examples/multi-workspace (for A/B comparisons)")
+	fs.StringVar(&o.benchTime, "benchtime", "1s", "-benchtime of the microbenchmarks")
+	fs.IntVar(&o.count, "count", 3, "-count of the microbenchmarks")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o.lc.SampleInterval = 100 * time.Millisecond
+	root, err := filepath.Abs(o.root)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(root, "bench", "signed.lua")); err != nil {
+		return errors.New("run from the repository root, or pass -root")
+	}
+	o.root, o.lc.Root = root, root
+	if err := os.MkdirAll(filepath.Join(root, o.results), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "slackgen-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	o.lc.Tmp = tmp
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	rep := &report{Started: time.Now().UTC()}
+	if rep.Machine, err = readMachine(); err != nil {
+		return err
+	}
+	if o.load {
+		rep.LoadBefore = loadAvg()
+		if rep.Load, err = runLoad(ctx, o.lc, logw); err != nil {
+			return fmt.Errorf("load test: %w", err)
+		}
+		rep.LoadAfter = loadAvg()
+		rep.LoadConfig = o.lc
+	}
+	if o.micro {
+		rep.Benches = &benchSet{}
+		for _, b := range microRuns(o.benchTime, o.count) {
+			if err := b.run(root, filepath.Join(root, o.results), rep.Benches, logw); err != nil {
+				return err
+			}
+			rep.BenchCommands = append(rep.BenchCommands, b.command())
+		}
+	}
+	if o.prof {
+		if rep.Profiles, err = runProfiles(root, filepath.Join(root, o.results), tmp, logw); err != nil {
+			return err
+		}
+	}
+	rep.Finished = time.Now().UTC()
+	rep.LoadEnd = loadAvg()
+	if o.out == "" {
+		return nil
+	}
+	out := o.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	if err := rep.write(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(logw, "== wrote %s (%s)\n", o.out, rep.Finished.Sub(rep.Started).Round(time.Second))
+	return nil
+}

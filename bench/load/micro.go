@@ -1,0 +1,21 @@
+package main
+
+import "time"
+
+// microRuns lists the microbenchmarks `make bench` runs, each saved to its
+// own file under bench/results (benchstat reads them).
+func microRuns(benchTime string, count int) []benchRun {
+	return []benchRun{
+		// Verification against the pooled crypto/hmac floor.
+		{File: "signature.txt", Dir: "runtime", Pkgs: []string{"./signature"}, Bench: ".", Time: benchTime, Count: count, Timeout: 5 * time.Minute},
+		// Each stage of the request path, the whole path through the
+		// handler, and over loopback HTTP.
+		{File: "slackapp.txt", Dir: "runtime", Pkgs: []string{"./slackapp"}, Bench: ".", Time: benchTime, Count: count, Timeout: 5 * time.Minute},
+		// FindBot at 1k, 10k and 100k installations (PostgreSQL when
+		// SLACKGEN_TEST_POSTGRES_URL is set) and the cache.
+		{File: "installstore.txt", Dir: "runtime", Pkgs: []string{"./installstore", "./installstore/sqlitestore", "./installstore/pgstore"},
+			Bench: "FindBot", Time: benchTime, Count: count, Timeout: 10 * time.Minute},
+		// slackgen generate on 5, 50 and 200 commands.
+		{File: "generator.txt", Dir: ".", Pkgs: []string{"./generator"}, Bench: "Generate", Time: "20x", Count: count, Timeout: 10 * time.Minute},
+	}
+}
