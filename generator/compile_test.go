@@ -25,7 +25,7 @@ import (
 // build cache with the rest of the test run.
 func TestGeneratedProjectsCompile(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds four generated projects (about a minute cold); skipped with -short")
+		t.Skip("builds every generated project of testdata/cases (about a minute cold); skipped with -short")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is not on PATH")

@@ -3,10 +3,13 @@ package generator
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/slackgen/slackgen/manifest"
 )
 
 // newProject copies testdata/cases/<name> into a temporary directory.
@@ -378,5 +381,43 @@ func TestJSONManifest(t *testing.T) {
 	}
 	if !strings.Contains(readFile(t, dir, "slackgen_app.go"), "cfg.SocketMode = true") {
 		t.Error("socket mode not configured")
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	m, err := manifest.Parse("manifest.yaml", []byte(`display_information:
+  name: R
+features:
+  slash_commands:
+    - command: /a
+      url: https://example.com/slack/commands
+      description: A
+    - command: /b
+      url: https://example.com/slack/events
+      description: B
+oauth_config:
+  scopes:
+    bot: [commands]
+settings:
+  event_subscriptions:
+    request_url: https://example.com/slack/events
+  interactivity:
+    is_enabled: true
+    request_url: https://example.com/hooks/interactive
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := newApp(m, DefaultConfig("example.com/r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Route{
+		{Kind: "commands", Path: "/slack/commands"},
+		{Kind: "commands", Path: "/slack/events"},
+		{Kind: "interactivity", Path: "/hooks/interactive"},
+	}
+	if fmt.Sprint(app.Routes) != fmt.Sprint(want) {
+		t.Errorf("routes = %v, want %v", app.Routes, want)
 	}
 }

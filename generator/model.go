@@ -31,8 +31,8 @@ type App struct {
 	RedirectPath  string // path of the first redirect URL; empty without OAuth
 	TokenRotation bool
 	// Routes are the request paths named in the manifest, by kind
-	// ("commands", "events", "interactivity", "options"), only where they
-	// differ from the runtime's default /slack/events.
+	// ("commands", "events", "interactivity", "options"), for the kinds not
+	// served only at the runtime's default /slack/events.
 	Routes []Route
 
 	Commands        []Command
@@ -92,6 +92,10 @@ type Interaction struct {
 	File  string
 }
 
+// defaultPath is where the runtime serves every kind of request without a
+// route, as Bolt does.
+const defaultPath = "/slack/events"
+
 // runtimeHandledEvents are handled by the runtime itself (it deletes
 // installations); they get no handler.
 var runtimeHandledEvents = map[string]bool{"app_uninstalled": true, "tokens_revoked": true}
@@ -131,19 +135,27 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 
 	var errs []string
 	idents := map[string]string{}
+	// Two names of one kind must not share a handler name or file name.
 	claim := func(kind, ident, name string) {
-		key := kind + "\x00" + ident
+		key := kind + "\x00" + fileName(ident)
 		if prev, ok := idents[key]; ok {
-			errs = append(errs, fmt.Sprintf("%s %q and %q both become the Go name %s: rename one of them", kind, prev, name, ident))
+			errs = append(errs, fmt.Sprintf("%s %q and %q both become the Go name %s (file %s): rename one of them", kind, prev, name, ident, fileName(ident)))
 		}
 		idents[key] = name
 	}
 
-	routes := map[Route]bool{}
+	// routes collects the request paths of each kind; a URL without a path
+	// means the default.
+	routes := map[string]map[string]bool{}
 	addRoute := func(kind, rawURL string) {
-		if p := urlPath(rawURL); p != "" && p != "/slack/events" {
-			routes[Route{Kind: kind, Path: p}] = true
+		p := urlPath(rawURL)
+		if p == "" {
+			p = defaultPath
 		}
+		if routes[kind] == nil {
+			routes[kind] = map[string]bool{}
+		}
+		routes[kind][p] = true
 	}
 	for _, c := range m.SlashCommands() {
 		ident := goIdent(c.Command)
@@ -151,9 +163,13 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 		a.Commands = append(a.Commands, Command{Name: c.Command, Ident: ident, File: fileName(ident), Description: c.Description, UsageHint: c.UsageHint})
 		addRoute("commands", c.URL)
 	}
-	addRoute("events", m.EventsRequestURL())
-	addRoute("interactivity", m.InteractivityRequestURL())
-	if m.Settings != nil && m.Settings.Interactivity != nil {
+	if m.EventsRequestURL() != "" {
+		addRoute("events", m.EventsRequestURL())
+	}
+	if m.InteractivityRequestURL() != "" {
+		addRoute("interactivity", m.InteractivityRequestURL())
+	}
+	if m.Settings != nil && m.Settings.Interactivity != nil && m.Settings.Interactivity.MessageMenuOptionsURL != "" {
 		addRoute("options", m.Settings.Interactivity.MessageMenuOptionsURL)
 	}
 	for _, list := range []struct {
@@ -192,8 +208,16 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 		a.Interactivity = true
 	}
 
-	for r := range routes {
-		a.Routes = append(a.Routes, r)
+	// A kind served only at the default path needs no route; otherwise
+	// every path of the kind is routed (the default included, which the
+	// runtime no longer serves for a routed kind).
+	for kind, paths := range routes {
+		if len(paths) == 1 && paths[defaultPath] {
+			continue
+		}
+		for p := range paths {
+			a.Routes = append(a.Routes, Route{Kind: kind, Path: p})
+		}
 	}
 	slices.SortFunc(a.Routes, func(x, y Route) int { return strings.Compare(x.Kind+" "+x.Path, y.Kind+" "+y.Path) })
 	slices.SortFunc(a.Commands, func(x, y Command) int { return strings.Compare(x.Name, y.Name) })
