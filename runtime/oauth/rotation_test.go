@@ -234,22 +234,34 @@ func TestRotatorRun(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(ctx, 10*time.Millisecond) }()
-	for env.fs.refreshCount() == 0 && ctx.Err() == nil {
+	tracked := func(q installstore.Query) bool {
+		rt.mu.Lock()
+		defer rt.mu.Unlock()
+		_, ok := rt.keys[q]
+		return ok
+	}
+	rotated := func() bool {
+		stored, err := env.store.FindInstallation(context.Background(), rotKey)
+		return err == nil && strings.Contains(stored.BotToken, "rotated")
+	}
+	// Wait for the outcome, not for the refresh call: the store is written
+	// after Slack answers, and a pass may visit the gone key last.
+	for !(rotated() && !tracked(gone)) && ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Run returned %v, want context.Canceled", err)
 	}
-	stored, _ := env.store.FindInstallation(context.Background(), rotKey)
-	if !strings.Contains(stored.BotToken, "rotated") {
+	if !rotated() {
+		stored, _ := env.store.FindInstallation(context.Background(), rotKey)
 		t.Errorf("background refresh did not rotate: %q", stored.BotToken)
 	}
-	rt.mu.Lock()
-	_, tracked := rt.keys[gone]
-	rt.mu.Unlock()
-	if tracked {
+	if tracked(gone) {
 		t.Errorf("a key without installation is still tracked")
+	}
+	if !tracked(rotKey) {
+		t.Errorf("the rotating installation is no longer tracked")
 	}
 	if n := env.fs.refreshCount(); n != 1 {
 		t.Errorf("%d refresh calls, want 1", n)
