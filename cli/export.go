@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/slackgen/slackgen/manifest"
 	"github.com/spf13/cobra"
 )
@@ -46,25 +44,23 @@ valid: with errors, export prints them and exits 1. Warnings go to stderr.`,
 			if err != nil {
 				return err
 			}
-			m, err := manifest.Load(path)
-			if err != nil {
-				var ds manifest.Diagnostics
-				if errors.As(err, &ds) {
-					writeDiagnostics(e.stderr, ds)
-					return failf("%s is not a valid manifest; nothing exported", path)
-				}
-				return failf("%w", err)
-			}
-			f := m.Format()
+			var f manifest.Format
 			if cmd.Flags().Changed("format") {
 				if f, err = manifest.ParseFormat(format); err != nil {
 					return usageError("--format: %w", err)
 				}
 			}
-			ds := m.Validate()
-			writeDiagnostics(e.stderr, ds)
-			if ds.HasErrors() {
+			m, ds, err := checkManifest(e.stderr, path)
+			switch {
+			case err != nil:
+				return failf("%w", err)
+			case m == nil:
+				return failf("%s is not a valid manifest; nothing exported", path)
+			case ds.HasErrors():
 				return failf("%s: %s; fix them before exporting", path, countDiagnostics(ds))
+			}
+			if !cmd.Flags().Changed("format") {
+				f = m.Format()
 			}
 			if baseURL != "" {
 				if m, err = m.WithBaseURL(baseURL); err != nil {

@@ -472,21 +472,15 @@ func notTerminal(stdin io.Reader, stdout io.Writer) string {
 // loadManifestFile loads and validates the --manifest file, printing its
 // problems as file:line:col; errors stop init with exit code 1.
 func loadManifestFile(e *env, path string) (*manifest.Manifest, error) {
-	m, err := manifest.Load(path)
-	if err != nil {
-		var ds manifest.Diagnostics
-		if errors.As(err, &ds) {
-			printInitDiagnostics(e.stderr, ds)
-			return nil, silentFail
-		}
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, usageError("--manifest %s: no such file", path)
-		}
+	m, ds, err := checkManifest(e.stderr, path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, usageError("--manifest %s: no such file", path)
+	case err != nil:
 		return nil, failf("--manifest: %w", err)
-	}
-	ds := m.Validate()
-	printInitDiagnostics(e.stderr, ds)
-	if ds.HasErrors() {
+	case m == nil:
+		return nil, silentFail // the parse errors are printed
+	case ds.HasErrors():
 		return nil, failf("%s has errors; fix them and run slackgen init again (nothing was written)", path)
 	}
 	return m, nil
@@ -518,16 +512,10 @@ func checkBuiltManifest(e *env, m *manifest.Manifest) ([]byte, error) {
 	}
 	ds := back.Validate()
 	if ds.HasErrors() {
-		printInitDiagnostics(e.stderr, ds)
+		writeDiagnostics(e.stderr, ds)
 		return nil, failf("the manifest built from your answers is not valid (see above); change the answers, nothing was written")
 	}
 	return data, nil
-}
-
-func printInitDiagnostics(w io.Writer, ds manifest.Diagnostics) {
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
-	}
 }
 
 // pendingFile is an input file init writes before generating.
@@ -563,8 +551,8 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 		if status[i] == "unchanged" {
 			continue
 		}
-		if err := initWriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
-			return failf("writing %s: %w", f.name, err)
+		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			return failf("%w", err)
 		}
 	}
 	for i, f := range files {
@@ -578,28 +566,6 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 		return failf("generating the project: %w\nmanifest.yaml and %s are written; fix the problem and run `slackgen generate --dir %s`", err, generator.ConfigFile, dir)
 	}
 	return nil
-}
-
-// initWriteFile writes data atomically: to a temporary file next to path and renames
-// it into place, so a crash never leaves a half-written file.
-func initWriteFile(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // printNextSteps tells what to do after init, for the app's mode and

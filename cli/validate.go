@@ -38,18 +38,13 @@ or the arguments are wrong.`,
 			if err != nil {
 				return err
 			}
-			m, err := manifest.Load(path)
-			if err != nil {
-				var ds manifest.Diagnostics
-				if errors.As(err, &ds) {
-					writeDiagnostics(e.stdout, ds)
-					return failf("%s is not a valid manifest", path)
-				}
+			m, ds, err := checkManifest(e.stdout, path)
+			switch {
+			case err != nil:
 				return failf("%w", err)
-			}
-			ds := m.Validate()
-			writeDiagnostics(e.stdout, ds)
-			if ds.HasErrors() {
+			case m == nil:
+				return failf("%s is not a valid manifest", path)
+			case ds.HasErrors():
 				return failf("%s: %s", path, countDiagnostics(ds))
 			}
 			return nil
@@ -78,6 +73,25 @@ func findManifest(args []string) (string, error) {
 		strings.Join(defaultManifestPaths, ", ./"))
 }
 
+// checkManifest loads the manifest at path, validates it and prints every
+// problem to w, one file:line:col line each. When the file does not parse,
+// m is nil and ds holds the parse errors. err reports any other failure to
+// read it.
+func checkManifest(w io.Writer, path string) (m *manifest.Manifest, ds manifest.Diagnostics, err error) {
+	m, err = manifest.Load(path)
+	if errors.As(err, &ds) {
+		writeDiagnostics(w, ds)
+		return nil, ds, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ds = m.Validate()
+	writeDiagnostics(w, ds)
+	return m, ds, nil
+}
+
+// writeDiagnostics prints ds to w, one file:line:col line each.
 func writeDiagnostics(w io.Writer, ds manifest.Diagnostics) {
 	for _, d := range ds {
 		fmt.Fprintln(w, d.String())
