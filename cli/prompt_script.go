@@ -23,25 +23,27 @@ func newScriptedPrompter(answers map[string][]any) *scriptedPrompter {
 	return &scriptedPrompter{answers: answers}
 }
 
-// next pops the next answer for id; ok is false when none is queued.
-func (p *scriptedPrompter) next(id string) (any, bool) {
+// answer records that id was asked and pops its next queued answer, or
+// returns def when none is queued. A queued answer of another type than T
+// is an error naming the question.
+func answer[T any](p *scriptedPrompter, id string, def T) (T, error) {
 	p.asked = append(p.asked, id)
 	q := p.answers[id]
 	if len(q) == 0 {
-		return nil, false
+		return def, nil
 	}
 	p.answers[id] = q[1:]
-	return q[0], true
+	v, ok := q[0].(T)
+	if !ok {
+		return v, fmt.Errorf("script answers %s with %T, want %T", id, q[0], v)
+	}
+	return v, nil
 }
 
 func (p *scriptedPrompter) Input(q inputQuestion) (string, error) {
-	a, ok := p.next(q.ID)
-	if !ok {
-		a = q.Default
-	}
-	s, isString := a.(string)
-	if !isString {
-		return "", fmt.Errorf("script answers %s with %T, want string", q.ID, a)
+	s, err := answer(p, q.ID, q.Default)
+	if err != nil {
+		return "", err
 	}
 	if q.Validate != nil {
 		if err := q.Validate(s); err != nil {
@@ -52,25 +54,13 @@ func (p *scriptedPrompter) Input(q inputQuestion) (string, error) {
 }
 
 func (p *scriptedPrompter) Confirm(q confirmQuestion) (bool, error) {
-	a, ok := p.next(q.ID)
-	if !ok {
-		return q.Default, nil
-	}
-	b, isBool := a.(bool)
-	if !isBool {
-		return false, fmt.Errorf("script answers %s with %T, want bool", q.ID, a)
-	}
-	return b, nil
+	return answer(p, q.ID, q.Default)
 }
 
 func (p *scriptedPrompter) Select(q selectQuestion) (string, error) {
-	a, ok := p.next(q.ID)
-	if !ok {
-		a = q.Default
-	}
-	s, isString := a.(string)
-	if !isString {
-		return "", fmt.Errorf("script answers %s with %T, want string", q.ID, a)
+	s, err := answer(p, q.ID, q.Default)
+	if err != nil {
+		return "", err
 	}
 	if err := checkOption(s, q.Options); err != nil {
 		return "", fmt.Errorf("%s: %w", q.ID, err)
@@ -78,14 +68,11 @@ func (p *scriptedPrompter) Select(q selectQuestion) (string, error) {
 	return s, nil
 }
 
+// MultiSelect checks every value, scripted or default, against q.Options.
 func (p *scriptedPrompter) MultiSelect(q multiSelectQuestion) ([]string, error) {
-	a, ok := p.next(q.ID)
-	if !ok {
-		return slices.Clone(q.Default), nil
-	}
-	vs, isSlice := a.([]string)
-	if !isSlice {
-		return nil, fmt.Errorf("script answers %s with %T, want []string", q.ID, a)
+	vs, err := answer(p, q.ID, slices.Clone(q.Default))
+	if err != nil {
+		return nil, err
 	}
 	for _, v := range vs {
 		if err := checkOption(v, q.Options); err != nil {
