@@ -141,8 +141,11 @@ func offsetPos(data []byte, off int) Position {
 func decodeLenient(root *yaml.Node, m *Manifest) {
 	defer func() {
 		// yaml.v3 reports type mismatches as *yaml.TypeError after decoding
-		// everything else; a panic inside it must not take the CLI down.
-		_ = recover()
+		// everything else; a panic inside it must not take the CLI down,
+		// nor leave a half-decoded model behind (as a decode error does not).
+		if recover() != nil {
+			*m = Manifest{}
+		}
 	}()
 	var te *yaml.TypeError
 	if err := withoutRepeatedKeys(root, 0).Decode(m); err != nil && !errors.As(err, &te) {
