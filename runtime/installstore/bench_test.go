@@ -51,3 +51,34 @@ func BenchmarkCachedFindBot(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncryptedFindBot measures the decryption FindBot adds to every
+// authorized request when tokens are encrypted at rest.
+func BenchmarkEncryptedFindBot(b *testing.B) {
+	ctx := context.Background()
+	key, err := installstore.NewKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := installstore.ParseKeys(key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	store := installstore.NewEncrypted(memstore.New(), keys)
+	inst := &installstore.Installation{
+		EnterpriseID: "E1", TeamID: "T1",
+		BotToken: "xoxb-1-bot-token", BotRefreshToken: "xoxe-1-bot-refresh",
+		IncomingWebhookURL: "https://hooks.slack.com/services/T1/B1/x",
+	}
+	if err := store.Save(ctx, inst); err != nil {
+		b.Fatal(err)
+	}
+	q := installstore.Key(inst)
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := store.FindBot(ctx, q)
+		if err != nil || got.BotToken != inst.BotToken {
+			b.Fatalf("FindBot: %v, %+v", err, got)
+		}
+	}
+}

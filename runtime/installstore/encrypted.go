@@ -66,22 +66,28 @@ func secrets(inst *Installation) []struct {
 	}
 }
 
-func aad(field string, inst *Installation) []byte {
-	return []byte(field + "\x00" + Key(inst).WorkspaceKey())
+// aad is the associated data of field in workspace ws: the field's name
+// and the workspace key, so a ciphertext copied elsewhere fails to open.
+func aad(field, ws string) []byte {
+	b := make([]byte, 0, len(field)+1+len(ws))
+	b = append(b, field...)
+	b = append(b, 0)
+	return append(b, ws...)
 }
 
 func (e *Encrypted) encrypt(inst *Installation) (*Installation, error) {
 	out := inst.Clone()
 	cur := e.keys.keys[0]
+	ws := Key(out).WorkspaceKey()
 	for _, f := range secrets(out) {
 		if *f.p == "" {
 			continue
 		}
-		nonce := make([]byte, cur.aead.NonceSize())
+		nonce := make([]byte, cur.aead.NonceSize(), cur.aead.NonceSize()+len(*f.p)+cur.aead.Overhead())
 		if _, err := rand.Read(nonce); err != nil {
 			return nil, fmt.Errorf("installstore: encrypting %s: %w", f.name, err)
 		}
-		sealed := cur.aead.Seal(nonce, nonce, []byte(*f.p), aad(f.name, out))
+		sealed := cur.aead.Seal(nonce, nonce, []byte(*f.p), aad(f.name, ws))
 		*f.p = encPrefix + cur.id + ":" + base64.RawURLEncoding.EncodeToString(sealed)
 	}
 	return out, nil
@@ -89,29 +95,30 @@ func (e *Encrypted) encrypt(inst *Installation) (*Installation, error) {
 
 func (e *Encrypted) decrypt(inst *Installation) (*Installation, error) {
 	out := inst.Clone()
+	ws := Key(out).WorkspaceKey()
 	for _, f := range secrets(out) {
 		rest, ok := strings.CutPrefix(*f.p, encPrefix)
 		if !ok {
 			continue // plaintext written before encryption was turned on
 		}
-		where := fmt.Sprintf("%s of %s", f.name, Key(out).WorkspaceKey())
 		id, data, ok := strings.Cut(rest, ":")
 		if !ok {
-			return nil, fmt.Errorf("%w: %s is malformed", ErrDecrypt, where)
+			return nil, fmt.Errorf("%w: %s of %s is malformed", ErrDecrypt, f.name, ws)
 		}
 		aead := e.keys.find(id)
 		if aead == nil {
-			return nil, fmt.Errorf("%w: %s was encrypted with key id %s, which is not among the keys in %s (%s); add that key after the current one",
-				ErrDecrypt, where, id, KeyEnv, e.keys)
+			return nil, fmt.Errorf("%w: %s of %s was encrypted with key id %s, which is not among the keys in %s (%s); add that key after the current one",
+				ErrDecrypt, f.name, ws, id, KeyEnv, e.keys)
 		}
 		sealed, err := base64.RawURLEncoding.DecodeString(data)
 		if err != nil || len(sealed) < aead.NonceSize() {
-			return nil, fmt.Errorf("%w: %s is malformed", ErrDecrypt, where)
+			return nil, fmt.Errorf("%w: %s of %s is malformed", ErrDecrypt, f.name, ws)
 		}
 		n := aead.NonceSize()
-		plain, err := aead.Open(nil, sealed[:n], sealed[n:], aad(f.name, out))
+		// Open in place: the plaintext is copied into a string just below.
+		plain, err := aead.Open(sealed[n:n], sealed[:n], sealed[n:], aad(f.name, ws))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s does not authenticate under key id %s: the data was altered or moved from another record", ErrDecrypt, where, id)
+			return nil, fmt.Errorf("%w: %s of %s does not authenticate under key id %s: the data was altered or moved from another record", ErrDecrypt, f.name, ws, id)
 		}
 		*f.p = string(plain)
 	}
