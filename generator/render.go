@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"go/format"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+	"golang.org/x/sync/errgroup"
 )
 
 // renderedFile is one output file.
@@ -62,12 +64,17 @@ func funcs() template.FuncMap {
 }
 
 // render executes every template. Output paths drop the .tmpl suffix;
-// Go files are gofmt'ed; a file whose output is empty (only whitespace) is
-// not produced; a file is generated when its first line is GeneratedHeader
-// (or its "# " form), scaffolded otherwise.
+// Go files are gofmt'ed (in parallel: formatting is most of a run's CPU);
+// a file whose output is empty (only whitespace) is not produced; a file
+// is generated when its first line is GeneratedHeader (or its "# " form),
+// scaffolded otherwise.
 func render(sources []templateSource, app *App) ([]renderedFile, error) {
 	fm := funcs()
-	var out []renderedFile
+	type output struct {
+		renderedFile
+		template string
+	}
+	var out []output
 	seen := map[string]string{}
 	for _, src := range sources {
 		t, err := template.New(src.name).Option("missingkey=error").Funcs(fm).Parse(src.text)
@@ -80,31 +87,47 @@ func render(sources []templateSource, app *App) ([]renderedFile, error) {
 			if err := t.Execute(&buf, item.data); err != nil {
 				return nil, fmt.Errorf("rendering %s: %w", item.path, err)
 			}
-			content := buf.Bytes()
-			if len(bytes.TrimSpace(content)) == 0 {
+			if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 				continue
-			}
-			if strings.HasSuffix(item.path, ".go") {
-				formatted, err := format.Source(content)
-				if err != nil {
-					return nil, fmt.Errorf("template %s produced invalid Go for %s: %w\n%s", src.name, item.path, err, numbered(content))
-				}
-				content = formatted
 			}
 			if prev, dup := seen[item.path]; dup {
 				return nil, fmt.Errorf("templates %s and %s both produce %s: rename one", prev, src.name, item.path)
 			}
 			seen[item.path] = src.name
-			class := Scaffolded
-			for _, h := range generatedHeaders {
-				if bytes.HasPrefix(content, []byte(h+"\n")) {
-					class = Generated
-				}
-			}
-			out = append(out, renderedFile{path: item.path, class: class, content: content})
+			out = append(out, output{renderedFile{path: item.path, content: buf.Bytes()}, src.name})
 		}
 	}
-	return out, nil
+
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range out {
+		if !strings.HasSuffix(out[i].path, ".go") {
+			continue
+		}
+		g.Go(func() error {
+			formatted, err := format.Source(out[i].content)
+			if err != nil {
+				return fmt.Errorf("template %s produced invalid Go for %s: %w\n%s", out[i].template, out[i].path, err, numbered(out[i].content))
+			}
+			out[i].content = formatted
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	files := make([]renderedFile, len(out))
+	for i, o := range out {
+		o.class = Scaffolded
+		for _, h := range generatedHeaders {
+			if bytes.HasPrefix(o.content, []byte(h+"\n")) {
+				o.class = Generated
+			}
+		}
+		files[i] = o.renderedFile
+	}
+	return files, nil
 }
 
 type expanded struct {
