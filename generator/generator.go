@@ -205,7 +205,7 @@ func Generate(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Warnings = pr.in.warnings
+	res.Warnings = append(pr.in.warnings, goModWarnings(dir, pr.app)...)
 	newLock.Generator = version
 	newLock.Input = pr.in.hash
 	lockData := newLock.marshal()
@@ -390,6 +390,7 @@ func relativeTo(base, target string) (string, error) {
 
 // prepared is a project rendered in memory.
 type prepared struct {
+	app        *App
 	files      []renderedFile
 	in         *inputs
 	cfgPath    string
@@ -436,8 +437,33 @@ func prepare(dir, version, templatesDir string, validate bool) (*prepared, error
 	if err := setRuntime(app, dir, cfg, version); err != nil {
 		return nil, err
 	}
+	pr.app = app
 	if pr.files, err = render(pr.in.templates, app); err != nil {
 		return nil, err
 	}
 	return pr, nil
+}
+
+// goModWarnings checks the user's go.mod (scaffolded: slackgen never
+// rewrites it) against slackgen.yaml's runtime_dir.
+func goModWarnings(dir string, app *App) []string {
+	if app.RuntimeReplace == "" {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "replace"))
+		if len(fields) >= 3 && fields[0] == RuntimeModule && fields[1] == "=>" {
+			if filepath.Clean(fields[2]) == filepath.Clean(app.RuntimeReplace) {
+				return nil
+			}
+			break
+		}
+	}
+	return []string{fmt.Sprintf("go.mod: warning: slackgen.yaml sets runtime_dir %s, but go.mod does not replace %s with it "+
+		"(go.mod is yours and never rewritten): run `go mod edit -replace %s=%s && go mod tidy`",
+		app.RuntimeReplace, RuntimeModule, RuntimeModule, app.RuntimeReplace)}
 }

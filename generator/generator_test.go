@@ -421,3 +421,15 @@ settings:
 		t.Errorf("routes = %v, want %v", app.Routes, want)
 	}
 }
+
+func TestRuntimeDirDriftWarning(t *testing.T) {
+	dir := newProject(t, "hello")
+	if res := generate(t, Options{Dir: dir}); len(res.Warnings) != 0 {
+		t.Fatalf("warnings on a fresh project: %q", res.Warnings)
+	}
+	writeFile(t, dir, ConfigFile, strings.Replace(readFile(t, dir, ConfigFile), "../../runtime", "../other/runtime", 1))
+	res := generate(t, Options{Dir: dir})
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "go mod edit -replace github.com/slackgen/slackgen/runtime=../other/runtime") {
+		t.Errorf("warnings = %q, want one telling how to update go.mod", res.Warnings)
+	}
+}
