@@ -130,6 +130,8 @@ type Store interface {
 	// process sharing the store, calls fn with a copy of the latest state,
 	// and when fn returns a non-nil installation stores it as the new latest
 	// state before releasing the lock. fn returning nil changes nothing.
+	// When nothing matches q, Update returns ErrNotFound without calling fn;
+	// fn's own error is returned as it is.
 	// An Update waiting for the lock sees what the previous one stored.
 	// Token rotation uses it so that a refresh token is spent exactly once.
 	Update(ctx context.Context, q Query, fn func(current *Installation) (*Installation, error)) error

@@ -269,15 +269,8 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 			return err
 		}
 		cur, bot := find(history, q)
-		if cur == nil {
-			return installstore.ErrNotFound
-		}
-		next, err := fn(cur.Clone())
-		if err != nil || next == nil {
-			return err
-		}
-		rec, err := core.PrepareUpdate(q, cur, bot, next)
-		if err != nil {
+		rec, err := core.Apply(q, cur, bot, fn)
+		if err != nil || rec == nil {
 			return err
 		}
 		return s.write(ws, append(history, rec))

@@ -161,15 +161,8 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 	s.mu.RLock()
 	cur, bot := s.find(q)
 	s.mu.RUnlock()
-	if cur == nil {
-		return installstore.ErrNotFound
-	}
-	next, err := fn(cur.Clone())
-	if err != nil || next == nil {
-		return err
-	}
-	rec, err := core.PrepareUpdate(q, cur, bot, next)
-	if err != nil {
+	rec, err := core.Apply(q, cur, bot, fn)
+	if err != nil || rec == nil {
 		return err
 	}
 	s.mu.Lock()

@@ -249,21 +249,13 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if err != nil {
 			return err
 		}
-		if cur == nil {
-			return installstore.ErrNotFound
-		}
-		next, err := fn(cur.Clone())
+		rec, err := core.Apply(q, cur, bot, fn)
 		if err != nil {
-			fnErr = err
+			fnErr = err // fn's own error, or ErrNotFound: returned as is
 			return err
 		}
-		if next == nil {
+		if rec == nil {
 			return nil
-		}
-		rec, err := core.PrepareUpdate(q, cur, bot, next)
-		if err != nil {
-			fnErr = err
-			return err
 		}
 		_, err = tx.Exec(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
 		return err
@@ -271,8 +263,6 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 	switch {
 	case fnErr != nil:
 		return fnErr
-	case errors.Is(err, installstore.ErrNotFound):
-		return installstore.ErrNotFound
 	case err != nil:
 		return fmt.Errorf("pgstore: updating an installation: %w", err)
 	}

@@ -251,21 +251,13 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if err != nil {
 			return err
 		}
-		if cur == nil {
-			return installstore.ErrNotFound
-		}
-		next, err := fn(cur.Clone())
+		rec, err := core.Apply(q, cur, bot, fn)
 		if err != nil {
-			fnErr = err
+			fnErr = err // fn's own error, or ErrNotFound: returned as is
 			return err
 		}
-		if next == nil {
+		if rec == nil {
 			return nil
-		}
-		rec, err := core.PrepareUpdate(q, cur, bot, next)
-		if err != nil {
-			fnErr = err
-			return err
 		}
 		_, err = tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
 		return err
@@ -277,7 +269,7 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 }
 
 // inTx runs f in a write transaction (BEGIN IMMEDIATE) and commits when f
-// returns nil. ErrNotFound from f passes through unwrapped.
+// returns nil.
 func (s *Store) inTx(ctx context.Context, what string, f func(tx *sql.Tx) error) error {
 	select {
 	case s.write <- struct{}{}:
@@ -291,9 +283,6 @@ func (s *Store) inTx(ctx context.Context, what string, f func(tx *sql.Tx) error)
 	}
 	defer tx.Rollback()
 	if err := f(tx); err != nil {
-		if errors.Is(err, installstore.ErrNotFound) {
-			return err
-		}
 		return fmt.Errorf("sqlitestore: %s: %w", what, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -71,6 +71,22 @@ func BotResult(bot *installstore.Installation) *installstore.Installation {
 // another workspace.
 var ErrWorkspaceChanged = errors.New("installstore: Update's fn must not change the installation's enterprise, team or is_enterprise_install; Save the new workspace's installation instead")
 
+// Apply runs an Update's fn on cur, the latest state for q (nil when nothing
+// matches), and returns the record to store: nil when fn returned nil, else
+// PrepareUpdate's result. Without cur it returns installstore.ErrNotFound and
+// does not call fn. fn gets a copy, so it cannot change cur. Its errors, and
+// PrepareUpdate's, are returned as they are.
+func Apply(q installstore.Query, cur, bot *installstore.Installation, fn func(*installstore.Installation) (*installstore.Installation, error)) (*installstore.Installation, error) {
+	if cur == nil {
+		return nil, installstore.ErrNotFound
+	}
+	next, err := fn(cur.Clone())
+	if err != nil || next == nil {
+		return nil, err
+	}
+	return PrepareUpdate(q, cur, bot, next)
+}
+
 // PrepareUpdate validates next, the value fn returned for current under q,
 // and returns the record to store: a copy of next whose InstalledAt is not
 // earlier than current's nor bot's (the records it was derived from), so

@@ -125,3 +125,50 @@ func TestPrepareUpdate(t *testing.T) {
 		}
 	}
 }
+
+func TestApply(t *testing.T) {
+	q := installstore.Query{TeamID: "T1"}
+	cur := &installstore.Installation{TeamID: "T1", BotToken: "old", BotScopes: []string{"chat:write"}}
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name    string
+		cur     *installstore.Installation
+		fn      func(*installstore.Installation) (*installstore.Installation, error)
+		want    string // BotToken of the record to store; "" for none
+		wantErr error
+	}{
+		{"missing", nil, nil, "", installstore.ErrNotFound},
+		{"fn error", cur, func(*installstore.Installation) (*installstore.Installation, error) { return nil, boom }, "", boom},
+		{"no change", cur, func(*installstore.Installation) (*installstore.Installation, error) { return nil, nil }, "", nil},
+		{"changed", cur, func(c *installstore.Installation) (*installstore.Installation, error) {
+			c.BotToken, c.BotScopes[0] = "new", "commands"
+			return c, nil
+		}, "new", nil},
+		{"moved", cur, func(c *installstore.Installation) (*installstore.Installation, error) {
+			c.TeamID = "T2"
+			return c, nil
+		}, "", ErrWorkspaceChanged},
+	} {
+		called := false
+		fn := func(c *installstore.Installation) (*installstore.Installation, error) {
+			called = true
+			return tc.fn(c)
+		}
+		rec, err := Apply(q, tc.cur, nil, fn)
+		if !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
+		}
+		if called != (tc.cur != nil) {
+			t.Errorf("%s: fn called = %v", tc.name, called)
+		}
+		switch {
+		case tc.want == "" && rec != nil:
+			t.Errorf("%s: record %+v, want none", tc.name, rec)
+		case tc.want != "" && (rec == nil || rec.BotToken != tc.want):
+			t.Errorf("%s: record %+v, want BotToken %q", tc.name, rec, tc.want)
+		}
+	}
+	if cur.BotToken != "old" || cur.BotScopes[0] != "chat:write" {
+		t.Errorf("fn changed the current record: %+v", cur)
+	}
+}
