@@ -176,8 +176,8 @@ type ConflictError struct {
 
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("generated file(s) edited by hand: %s\n"+
-		"move your changes into a handler file (generated files are rewritten on every run), "+
-		"or rerun with --force to overwrite them", strings.Join(e.Files, ", "))
+		"`slackgen generate --dry-run` shows what would replace your edits; move them into a handler file "+
+		"(generated files are rewritten on every run), or rerun with --force to overwrite them", strings.Join(e.Files, ", "))
 }
 
 // Generate plans and renders the project in opts.Dir and, unless DryRun or
