@@ -72,8 +72,9 @@ type App struct {
 	dedupe *dedupe
 	pool   *pool
 
-	// inflight counts handlers still running after their ack (commands,
-	// view submissions and options loads that passed the deadline).
+	// inflight counts handlers still running after their ack that no
+	// HTTP request waits for (view submissions and options loads that
+	// passed the deadline, Socket Mode dispatches).
 	inflight sync.WaitGroup
 
 	onceNotice sync.Once

@@ -51,7 +51,9 @@ func notInstalled(installURL string) *Response {
 }
 
 // handleCommand runs the handler of cmd and acks Slack exactly once through
-// ack (nil: an empty answer), within the ack deadline; see App.Command.
+// ack (nil: an empty answer), within the ack deadline; see App.Command. It
+// returns when the handler has returned; ack may be called from another
+// goroutine before that, but never after handleCommand returns.
 // installURL is called only when the workspace has no installation.
 func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func() string, ack func(*Response)) {
 	h := a.commands[cmd.Command]
@@ -75,34 +77,17 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	log := a.tagged(slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID))
 	c := a.newContext(context.WithoutCancel(ctx), auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
-	c.ack = newAcker()
-	a.inflight.Add(1)
-	go a.runCommand(c, cmd, h, log)
-	a.awaitAck(c.ack, ack)
-}
-
-// awaitAck acks with the handler's first answer, or with an empty answer
-// when the deadline passes first.
-func (a *App) awaitAck(ac *acker, ack func(*Response)) {
-	t := time.NewTimer(a.cfg.AckDeadline)
+	c.ack = newAcker(ack)
+	// The handler runs on this goroutine; at the deadline the timer acks
+	// empty (from its own goroutine) unless the handler answered first.
+	t := time.AfterFunc(a.cfg.AckDeadline, func() { c.ack.offer(nil) })
 	defer t.Stop()
-	select {
-	case r := <-ac.ch:
-		ack(r)
-	case <-t.C:
-		if ac.offer(nil) {
-			<-ac.ch
-			ack(nil)
-		} else {
-			ack(<-ac.ch)
-		}
-	}
+	a.runCommand(c, cmd, h, log)
 }
 
 // runCommand runs h; a Response it returns after the ack goes to the
 // response_url.
 func (a *App) runCommand(c *Context, cmd *Command, h CommandHandler, log *slog.Logger) {
-	defer a.inflight.Done()
 	resp, err := func() (resp *Response, err error) {
 		defer func() {
 			if r := recover(); r != nil {

@@ -139,17 +139,20 @@ func postResponse(ctx context.Context, hc *http.Client, url string, r *Response)
 	return nil
 }
 
-// acker hands a handler's first answer to the goroutine that acks Slack.
+// acker sends a command's ack exactly once: the handler's answer, an early
+// Ack, or the empty answer at the deadline, whichever comes first. The send
+// runs under the lock, so whoever loses the race waits until the ack is
+// written (the request's ResponseWriter is then no longer used).
 type acker struct {
 	mu    sync.Mutex
 	acked bool
-	ch    chan *Response
+	send  func(*Response)
 }
 
-func newAcker() *acker { return &acker{ch: make(chan *Response, 1)} }
+func newAcker(send func(*Response)) *acker { return &acker{send: send} }
 
-// offer sends r as the ack unless an ack was already sent; it reports
-// whether r was taken.
+// offer acks with r unless an ack was already sent; it reports whether r
+// was taken.
 func (a *acker) offer(r *Response) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -157,6 +160,6 @@ func (a *acker) offer(r *Response) bool {
 		return false
 	}
 	a.acked = true
-	a.ch <- r
+	a.send(r)
 	return true
 }

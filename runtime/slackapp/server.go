@@ -90,7 +90,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		cmd := parseCommand(form)
-		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response) { writeJSON(w, a.log, http.StatusOK, resp) })
+		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response) {
+			writeJSON(w, a.log, http.StatusOK, resp)
+			// The handler may still be running: send the answer now.
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+		})
 	case form.Get("ssl_check") == "1":
 		w.WriteHeader(http.StatusOK)
 	default:
@@ -153,11 +159,11 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 	var b []byte
 	switch x := v.(type) {
 	case nil:
-		w.WriteHeader(status)
+		writeEmpty(w, status)
 		return
 	case *Response:
 		if x == nil {
-			w.WriteHeader(status)
+			writeEmpty(w, status)
 			return
 		}
 	case json.RawMessage:
@@ -176,6 +182,13 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// writeEmpty answers status with an empty body whose length is declared,
+// so that the client has the whole answer as soon as it is flushed.
+func writeEmpty(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(status)
 }
 
 func firstNonSpace(b []byte) int {
