@@ -73,20 +73,16 @@ func findManifest(args []string) (string, error) {
 		strings.Join(defaultManifestPaths, ", ./"))
 }
 
-// checkManifest loads the manifest at path, validates it and prints every
-// problem to w, one file:line:col line each. When the file does not parse,
-// m is nil and ds holds the parse errors. err reports any other failure to
-// read it.
+// checkManifest reads the manifest at path, checks it with manifest.Check
+// and prints every problem to w, one file:line:col line each. When the file
+// does not parse, m is nil and ds holds the parse errors. err reports a file
+// that cannot be read.
 func checkManifest(w io.Writer, path string) (m *manifest.Manifest, ds manifest.Diagnostics, err error) {
-	m, err = manifest.Load(path)
-	if errors.As(err, &ds) {
-		writeDiagnostics(w, ds)
-		return nil, ds, nil
-	}
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read manifest: %w", err)
 	}
-	ds = m.Validate()
+	m, ds = manifest.Check(path, data)
 	writeDiagnostics(w, ds)
 	return m, ds, nil
 }
