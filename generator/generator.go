@@ -438,6 +438,7 @@ func prepare(dir, version, templatesDir string, validate bool) (*prepared, error
 		return nil, err
 	}
 	pr.app = app
+	pr.in.warnings = append(pr.in.warnings, consistencyWarnings(pr.in.manifest, app)...)
 	if pr.files, err = render(pr.in.templates, app); err != nil {
 		return nil, err
 	}

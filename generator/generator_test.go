@@ -433,3 +433,15 @@ func TestRuntimeDirDriftWarning(t *testing.T) {
 		t.Errorf("warnings = %q, want one telling how to update go.mod", res.Warnings)
 	}
 }
+
+func TestConsistencyWarnings(t *testing.T) {
+	dir := newProject(t, "hello")
+	writeFile(t, dir, ConfigFile, strings.Replace(readFile(t, dir, ConfigFile), "mode: http", "mode: socket\ndistribution: oauth", 1))
+	res := generate(t, Options{Dir: dir})
+	all := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"mode is socket", "distribution is oauth"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+}

@@ -295,3 +295,19 @@ func fileName(ident string) string {
 	// "linux" or "test" never turns into a build constraint.
 	return b.String()
 }
+
+// consistencyWarnings reports where slackgen.yaml and the manifest
+// disagree in ways that build a project Slack cannot reach.
+func consistencyWarnings(m *manifest.Manifest, a *App) []string {
+	var w []string
+	switch {
+	case a.Socket && !m.SocketMode():
+		w = append(w, fmt.Sprintf("%s: warning: mode is socket, but the manifest does not enable settings.socket_mode_enabled: Slack will not use Socket Mode", ConfigFile))
+	case !a.Socket && m.SocketMode():
+		w = append(w, fmt.Sprintf("%s: warning: mode is http, but the manifest enables settings.socket_mode_enabled: Slack sends nothing over HTTP (set mode: socket)", ConfigFile))
+	}
+	if a.OAuth && !m.UsesOAuth() {
+		w = append(w, fmt.Sprintf("%s: warning: distribution is oauth, but the manifest has no oauth_config.redirect_urls: the install flow cannot complete", ConfigFile))
+	}
+	return w
+}
