@@ -48,6 +48,7 @@ type Server struct {
 	socket        socketState
 	closing       bool // no new Socket Mode connections
 	lastEvent     *sentEvent
+	faults        map[string]*fault
 }
 
 type app struct {
@@ -83,6 +84,7 @@ func New(cfg AppConfig, opts ...Option) (*Server, error) {
 		triggers:      map[string]*trigger{},
 		responseURLs:  map[string]*responseURL{},
 		views:         map[string]*view{},
+		faults:        map[string]*fault{},
 		changed:       make(chan struct{}),
 		client:        &http.Client{Timeout: o.appTimeout},
 		socket: socketState{

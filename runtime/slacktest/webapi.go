@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // apiRequest is one Web API call, whichever way slack-go encoded it: a
@@ -120,6 +121,8 @@ type result struct {
 	fields map[string]any
 	err    string
 	extra  map[string]any // fields added to an error answer (needed/provided, errors)
+	// rateLimit, when set, answers HTTP 429 with this Retry-After.
+	rateLimit time.Duration
 }
 
 func ok(fields map[string]any) result { return result{fields: fields} }
@@ -190,6 +193,10 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	res, call := s.call(req)
 	s.recordCall(call)
 	s.mu.Unlock()
+	if res.rateLimit > 0 {
+		writeRateLimited(w, res.rateLimit)
+		return
+	}
 
 	out := map[string]any{"ok": res.err == ""}
 	if res.err != "" {
@@ -239,6 +246,12 @@ func (s *Server) dispatch(req *apiRequest, c *Call) result {
 		if req.clientID == "" {
 			return fail("invalid_client_id")
 		}
+	}
+	if f := s.takeFault(req.method); f != nil {
+		if f.code == "" {
+			return result{err: "ratelimited", rateLimit: f.retryAfter}
+		}
+		return fail(f.code)
 	}
 	return m.fn(s, req, t)
 }

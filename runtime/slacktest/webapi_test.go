@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -312,5 +314,41 @@ func TestMoreMethods(t *testing.T) {
 	}
 	if m := srv.Messages(); m[len(m)-1].Via != "chat.delete" || !m[len(m)-1].DeleteOriginal {
 		t.Errorf("messages = %+v", m)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	ctx := context.Background()
+	srv := NewServer(t, testConfig())
+	inst, err := srv.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(inst.BotToken, slack.OptionAPIURL(srv.APIURL()))
+	srv.FailNext("chat.postMessage", "channel_not_found", 1)
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false)); err == nil || err.Error() != "channel_not_found" {
+		t.Errorf("injected error: %v", err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false)); err != nil {
+		t.Errorf("after the injected error: %v", err)
+	}
+	srv.RateLimitNext("auth.test", 2, 0)
+	for i := 0; i < 2; i++ {
+		_, err := api.AuthTestContext(ctx)
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || rl.RetryAfter != time.Second {
+			t.Errorf("rate limited call %d: %v", i, err)
+		}
+	}
+	if _, err := api.AuthTestContext(ctx); err != nil {
+		t.Errorf("after the rate limit: %v", err)
+	}
+	// the token is checked first
+	srv.FailNext("auth.test", "fatal_error", 1)
+	if got := apiPost(t, srv, "auth.test", nil); got["error"] != "not_authed" {
+		t.Errorf("no token with a fault pending: %v", got)
+	}
+	if c := srv.CallsTo("auth.test"); c[0].Error != "ratelimited" {
+		t.Errorf("rate limited calls are captured: %+v", c)
 	}
 }
