@@ -157,7 +157,7 @@ func BenchmarkDispatchCommand(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var got *Response
-		app.handleCommand(ctx, cmd, func() string { return "" }, func(r *Response) { got = r })
+		app.handleCommand(ctx, cmd, func() string { return "" }, func(r *Response, _ bool) { got = r })
 		if got == nil {
 			b.Fatal("no answer")
 		}

@@ -55,11 +55,11 @@ func notInstalled(installURL string) *Response {
 // returns when the handler has returned; ack may be called from another
 // goroutine before that, but never after handleCommand returns.
 // installURL is called only when the workspace has no installation.
-func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func() string, ack func(*Response)) {
+func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func() string, ack ackFunc) {
 	h := a.commands[cmd.Command]
 	if h == nil {
 		a.log.Warn("no handler for slash command", "command", cmd.Command, "team_id", cmd.TeamID)
-		ack(Text(fmt.Sprintf("Sorry, %s isn't handled by this app.", cmd.Command)))
+		ack(Text(fmt.Sprintf("Sorry, %s isn't handled by this app.", cmd.Command)), false)
 		return
 	}
 	q := installstore.Query{EnterpriseID: cmd.EnterpriseID, TeamID: cmd.TeamID, UserID: cmd.UserID, IsEnterpriseInstall: cmd.IsEnterpriseInstall}
@@ -67,11 +67,11 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	if err != nil {
 		if errors.Is(err, errNotInstalled) {
 			a.log.Warn("command from a workspace without an installation", "command", cmd.Command, "team_id", cmd.TeamID)
-			ack(notInstalled(installURL()))
+			ack(notInstalled(installURL()), false)
 			return
 		}
 		a.log.Error("authorizing a command failed", "command", cmd.Command, "team_id", cmd.TeamID, "err", err)
-		ack(Text(msgSomethingWrong))
+		ack(Text(msgSomethingWrong), false)
 		return
 	}
 	log := a.tagged(slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID))
@@ -100,7 +100,7 @@ func (a *App) runCommand(c *Context, cmd *Command, h CommandHandler, log *slog.L
 		log.Error("command handler failed", "err", err)
 		resp = Text(msgSomethingWrong)
 	}
-	if c.ack.offer(resp) || resp == nil {
+	if c.ack.offerFinal(resp) || resp == nil {
 		return
 	}
 	if err := c.Respond(resp); err != nil {

@@ -146,20 +146,29 @@ func postResponse(ctx context.Context, hc *http.Client, url string, r *Response)
 type acker struct {
 	mu    sync.Mutex
 	acked bool
-	send  func(*Response)
+	send  ackFunc
 }
 
-func newAcker(send func(*Response)) *acker { return &acker{send: send} }
+// ackFunc sends an ack. early is true when the handler is still running
+// (the deadline passed, or it called Ack), so the answer must be flushed now.
+type ackFunc func(r *Response, early bool)
 
-// offer acks with r unless an ack was already sent; it reports whether r
-// was taken.
-func (a *acker) offer(r *Response) bool {
+func newAcker(send ackFunc) *acker { return &acker{send: send} }
+
+// offer acks early with r unless an ack was already sent; it reports
+// whether r was taken.
+func (a *acker) offer(r *Response) bool { return a.offerAs(r, true) }
+
+// offerFinal acks with the handler's return value.
+func (a *acker) offerFinal(r *Response) bool { return a.offerAs(r, false) }
+
+func (a *acker) offerAs(r *Response, early bool) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.acked {
 		return false
 	}
 	a.acked = true
-	a.send(r)
+	a.send(r, early)
 	return true
 }

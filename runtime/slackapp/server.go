@@ -90,11 +90,10 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		cmd := parseCommand(form)
-		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response) {
+		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response, early bool) {
 			writeJSON(w, a.log, http.StatusOK, resp)
-			// The handler may still be running: send the answer now.
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
+			if f, ok := w.(http.Flusher); ok && early {
+				f.Flush() // the handler still runs: send the answer now
 			}
 		})
 	case form.Get("ssl_check") == "1":

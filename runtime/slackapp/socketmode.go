@@ -90,7 +90,7 @@ func (a *App) DispatchSocketEvent(ctx context.Context, evt socketmode.Event, ack
 		a.inflight.Add(1)
 		go func() {
 			defer a.inflight.Done()
-			a.handleCommand(ctx, &cmd, func() string { return a.cfg.InstallURL }, func(r *Response) {
+			a.handleCommand(ctx, &cmd, func() string { return a.cfg.InstallURL }, func(r *Response, _ bool) {
 				if r == nil {
 					a.socketAck(ack, req, nil)
 					return
