@@ -50,6 +50,21 @@
 //	})
 //	reply, err := srv.SendCommand(ctx, "T0001", "/hello", "hi")
 //
+// What a test can do from Go:
+//
+//   - configure: App, SetApp, Env (the app's SLACK_* environment),
+//     AppToken (Socket Mode), AddWorkspace, AddEnterprise, Install (tokens
+//     without the consent page, for single-workspace apps);
+//   - send traffic and get the app's reply: SendCommand, SendEvent,
+//     SendAppMention, SendMessage, SendAppHomeOpened, SendBlockAction,
+//     SendViewSubmission, SendShortcut, SendMessageShortcut,
+//     SendBlockSuggestion, SendInteraction, VerifyURL, RetryLastEvent,
+//     Uninstall, RevokeTokens, Post (any signed request);
+//   - observe: Calls, CallsTo, Messages, WaitForMessage, Refreshes,
+//     RefreshReplays, SocketConnections;
+//   - break things: Revoke, FailNext, RateLimitNext, WithTokenLifetime and
+//     WithClock (expiry).
+//
 // The `slackgen emulate` command serves the same emulator for an app
 // described by a manifest.
 package slacktest
