@@ -281,3 +281,9 @@ func TestEnvAndSetApp(t *testing.T) {
 		t.Errorf("api.test = %v", got)
 	}
 }
+
+func TestNoWorkspaces(t *testing.T) {
+	if _, err := New(testConfig(), WithWorkspaces(nil, nil)); err == nil {
+		t.Error("a server without workspaces started")
+	}
+}

@@ -72,6 +72,9 @@ func New(cfg AppConfig, opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if len(o.workspaces) == 0 {
+		return nil, errors.New("slacktest: WithWorkspaces needs at least one workspace")
+	}
 	s := &Server{
 		opts:          o,
 		rnd:           newRandSource(o.seed),
