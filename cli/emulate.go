@@ -140,9 +140,10 @@ func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) erro
 	fmt.Fprintf(e.stdout, "Slack emulator for %q listening on %s\n", app.Name, srv.URL())
 	fmt.Fprintf(e.stdout, "  SLACK_URL=%s  SLACK_CLIENT_ID=%s  (secrets are not printed", srv.URL(), app.ClientID)
 	if o.envFile != "" {
-		fmt.Fprintf(e.stdout, "; they are in %s", o.envFile)
+		fmt.Fprintf(e.stdout, "; they are in %s)\n", o.envFile)
+	} else {
+		fmt.Fprintln(e.stdout, "; pass --env-file .env to write them for the app)")
 	}
-	fmt.Fprintln(e.stdout, ")")
 	if single {
 		fmt.Fprintf(e.stdout, "  app:          %s (no redirect URL: installed into T0001, SLACK_BOT_TOKEN set)\n", o.appURL)
 	} else {
