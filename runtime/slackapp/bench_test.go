@@ -77,12 +77,21 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkParseCommand(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		f, err := url.ParseQuery(string(benchCommand))
-		if err != nil {
-			b.Fatal(err)
+		var f slackForm
+		if err := parseForm(string(benchCommand), &f); err != nil || f.cmd.Command != "/weather" {
+			b.Fatal("bad parse", err)
 		}
-		if parseCommand(f).Command != "/weather" {
-			b.Fatal("bad parse")
+	}
+}
+
+// BenchmarkParseCommandParseQuery is the reference: url.ParseQuery and a
+// Get per field.
+func BenchmarkParseCommandParseQuery(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := url.ParseQuery(string(benchCommand))
+		if err != nil || commandFromValues(v).cmd.Command != "/weather" {
+			b.Fatal("bad parse", err)
 		}
 	}
 }
@@ -151,8 +160,9 @@ func BenchmarkDispatchEvent(b *testing.B) {
 // deadline (parsing excluded).
 func BenchmarkDispatchCommand(b *testing.B) {
 	app := benchApp(b)
-	f, _ := url.ParseQuery(string(benchCommand))
-	cmd := parseCommand(f)
+	var form slackForm
+	_ = parseForm(string(benchCommand), &form)
+	cmd := &form.cmd
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

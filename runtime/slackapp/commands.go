@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -15,25 +14,6 @@ import (
 
 // Command is a slash command invocation (slack-go's SlashCommand).
 type Command = slack.SlashCommand
-
-// parseCommand reads a slash command from its form fields.
-func parseCommand(f url.Values) *Command {
-	get := func(k string) string {
-		if v := f[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	return &Command{
-		Token: get("token"), TeamID: get("team_id"), TeamDomain: get("team_domain"),
-		EnterpriseID: get("enterprise_id"), EnterpriseName: get("enterprise_name"),
-		IsEnterpriseInstall: get("is_enterprise_install") == "true",
-		ChannelID:           get("channel_id"), ChannelName: get("channel_name"),
-		UserID: get("user_id"), UserName: get("user_name"),
-		Command: get("command"), Text: get("text"), ResponseURL: get("response_url"),
-		TriggerID: get("trigger_id"), APIAppID: get("api_app_id"),
-	}
-}
 
 // Replies sent by the app itself.
 const (

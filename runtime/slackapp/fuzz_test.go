@@ -101,18 +101,41 @@ func sameEvent(a, b *Event) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-func FuzzParseCommand(f *testing.F) {
-	f.Add("command=%2Fhello&text=hi&team_id=T1&user_id=U1&is_enterprise_install=true&response_url=https%3A%2F%2Fhooks.slack.com%2Fx")
+// commandFromValues is the reference for parseForm: url.ParseQuery
+// followed by Get per field.
+func commandFromValues(v url.Values) slackForm {
+	return slackForm{
+		cmd: Command{
+			Token: v.Get("token"), TeamID: v.Get("team_id"), TeamDomain: v.Get("team_domain"),
+			EnterpriseID: v.Get("enterprise_id"), EnterpriseName: v.Get("enterprise_name"),
+			IsEnterpriseInstall: v.Get("is_enterprise_install") == "true",
+			ChannelID:           v.Get("channel_id"), ChannelName: v.Get("channel_name"),
+			UserID: v.Get("user_id"), UserName: v.Get("user_name"), Command: v.Get("command"),
+			Text: v.Get("text"), ResponseURL: v.Get("response_url"), TriggerID: v.Get("trigger_id"),
+			APIAppID: v.Get("api_app_id"),
+		},
+		payload: v.Get("payload"), sslCheck: v.Get("ssl_check"),
+		hasPayload: v.Has("payload"), hasCommand: v.Has("command"),
+	}
+}
+
+// FuzzParseForm checks parseForm against url.ParseQuery.
+func FuzzParseForm(f *testing.F) {
+	f.Add("command=%2Fhello&text=hi+there&team_id=T1&user_id=U1&is_enterprise_install=true&response_url=https%3A%2F%2Fhooks.slack.com%2Fx")
 	f.Add("command=&command=/a&text=%zz")
+	f.Add("com%6Dand=%2Fx&command=%2Fy&payload=%7B%7D&ssl_check=1")
+	f.Add("a=1;b=2&command=/x")
+	f.Add("&&=&command&text=%4")
 	f.Add("")
-	f.Fuzz(func(t *testing.T, form string) {
-		v, err := url.ParseQuery(form)
-		if err != nil {
-			return
+	f.Fuzz(func(t *testing.T, body string) {
+		v, wantErr := url.ParseQuery(body)
+		var got slackForm
+		err := parseForm(body, &got)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: error %v, url.ParseQuery %v", body, err, wantErr)
 		}
-		cmd := parseCommand(v)
-		if cmd.Command != v.Get("command") || cmd.Text != v.Get("text") {
-			t.Fatalf("command %+v from %q", cmd, form)
+		if want := commandFromValues(v); got != want {
+			t.Fatalf("%q:\n got %+v\nwant %+v", body, got, want)
 		}
 	})
 }

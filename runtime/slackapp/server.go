@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os/signal"
 	"strconv"
 	"syscall"
@@ -76,27 +75,27 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveEvents(w, r, body)
 		return
 	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
+	var form slackForm
+	if err := parseForm(string(body), &form); err != nil {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return
 	}
 	switch {
-	case form.Has("payload"):
-		e.serveInteraction(w, r, form.Get("payload"))
-	case form.Has("command"):
+	case form.hasPayload:
+		e.serveInteraction(w, r, form.payload)
+	case form.hasCommand:
 		if !e.kinds.has(KindCommands) {
 			e.wrongKind(w, KindCommands)
 			return
 		}
-		cmd := parseCommand(form)
+		cmd := &form.cmd
 		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response, early bool) {
 			writeJSON(w, a.log, http.StatusOK, resp)
 			if f, ok := w.(http.Flusher); ok && early {
 				f.Flush() // the handler still runs: send the answer now
 			}
 		})
-	case form.Get("ssl_check") == "1":
+	case form.sslCheck == "1":
 		w.WriteHeader(http.StatusOK)
 	default:
 		http.Error(w, "not a Slack request this app understands", http.StatusBadRequest)
