@@ -17,21 +17,20 @@ var uninstallEvents = []string{"app_uninstalled", "tokens_revoked"}
 // URLs for HTTP mode and socket_mode_enabled for Socket Mode. It also
 // returns the scopes it added that nobody asked for, so init can say so.
 func buildManifest(a *initAnswers, cat catalogue) (m *manifest.Manifest, added []string) {
-	yes, no := true, false
 	m = &manifest.Manifest{
 		Metadata:           &manifest.Metadata{MajorVersion: 1, MinorVersion: 1},
 		DisplayInformation: manifest.DisplayInformation{Name: a.Name, Description: a.Description},
 		Features:           &manifest.Features{},
 		OAuthConfig:        &manifest.OAuthConfig{},
 		Settings: &manifest.Settings{
-			OrgDeployEnabled:     &no,
-			SocketModeEnabled:    &no,
-			TokenRotationEnabled: &no,
+			OrgDeployEnabled:     manifest.Bool(false),
+			SocketModeEnabled:    manifest.Bool(false),
+			TokenRotationEnabled: manifest.Bool(false),
 		},
 	}
 	socket := a.Mode == modeSocket
 	if socket {
-		m.Settings.SocketModeEnabled = &yes
+		m.Settings.SocketModeEnabled = manifest.Bool(true)
 	}
 
 	redirects := slices.Clone(a.RedirectURLs)
@@ -52,7 +51,7 @@ func buildManifest(a *initAnswers, cat catalogue) (m *manifest.Manifest, added [
 			URL:          requestURL,
 			Description:  c.Description,
 			UsageHint:    c.UsageHint,
-			ShouldEscape: &no,
+			ShouldEscape: manifest.Bool(false),
 		})
 	}
 	for _, s := range a.Shortcuts {
@@ -84,7 +83,7 @@ func buildManifest(a *initAnswers, cat catalogue) (m *manifest.Manifest, added [
 	}
 	// A bot user is what bot scopes, commands and events act through.
 	if len(bot) > 0 || len(a.Commands) > 0 || len(events) > 0 {
-		m.Features.BotUser = &manifest.BotUser{DisplayName: botDisplayName(a.Name), AlwaysOnline: &no}
+		m.Features.BotUser = &manifest.BotUser{DisplayName: botDisplayName(a.Name), AlwaysOnline: manifest.Bool(false)}
 	}
 	m.OAuthConfig.Scopes = &manifest.Scopes{Bot: bot, User: appendNew(nil, a.UserScopes...)}
 	return m, added

@@ -492,3 +492,16 @@ func TestSuggestions(t *testing.T) {
 		t.Errorf("suggestion for a second command: %q", got)
 	}
 }
+
+// The built manifest's switches are independent: setting one (as code that
+// edits the model does) must not flip another.
+func TestBuildManifestSwitchesAreIndependent(t *testing.T) {
+	a := &initAnswers{Name: "Bot", Distribution: distOAuth, Mode: modeHTTP,
+		Commands: []commandAnswer{{Name: "/a", Description: "A"}, {Name: "/b", Description: "B"}}}
+	m, _ := buildManifest(a, loadCatalogue())
+	*m.Settings.OrgDeployEnabled = true
+	*m.Features.SlashCommands[0].ShouldEscape = true
+	if *m.Settings.SocketModeEnabled || *m.Settings.TokenRotationEnabled || *m.Features.SlashCommands[1].ShouldEscape || *m.Features.BotUser.AlwaysOnline {
+		t.Errorf("setting one switch changed others: %+v, %+v", *m.Settings, m.Features.SlashCommands[1])
+	}
+}
