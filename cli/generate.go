@@ -89,7 +89,11 @@ missing and never overwritten. A generated file edited by hand stops the run
 				return failf("%w", err)
 			}
 			if opts.Check && res.Stale() {
-				fmt.Fprintln(e.stderr, "generated files are stale; run `slackgen generate`:")
+				run := "slackgen generate"
+				if opts.Dir != "." {
+					run += " --dir " + opts.Dir
+				}
+				fmt.Fprintf(e.stderr, "generated files are stale; run `%s`:\n", run)
 				res.Print(e.stderr)
 				return silentFail
 			}
