@@ -57,11 +57,20 @@ func main() {
 	}
 }
 
+// envInt returns the port in the environment variable key, or def when it
+// is unset. A value that is not a port stops the demo instead of being
+// ignored.
 func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return n
+	v, ok := os.LookupEnv(key)
+	if !ok || v == "" {
+		return def
 	}
-	return def
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 65535 {
+		fmt.Fprintf(os.Stderr, "demo: %s=%q is not a port number (1-65535); unset it or fix it\n", key, v)
+		os.Exit(2)
+	}
+	return n
 }
 
 type options struct {
