@@ -61,6 +61,7 @@ type Config struct {
 	Distribution string `yaml:"distribution,omitempty"`
 	// Templates is a directory whose files override or add to the embedded
 	// project templates, by path. Relative to the project directory.
+	// Editor leftovers (*~, *.swp, *.orig, *.rej, .#*) are ignored.
 	Templates string `yaml:"templates,omitempty"`
 	// RuntimeDir, when set, makes the generated go.mod replace the runtime
 	// module with this directory (relative to the project directory).

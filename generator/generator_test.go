@@ -246,6 +246,7 @@ func TestOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, overlay, "CODEOWNERS.tmpl", "* @{{ .Name | lower }}-team\n")
+	writeFile(t, overlay, "CODEOWNERS.tmpl~", "an editor backup: {{ broken\n")
 	writeFile(t, overlay, "handlers/[command]_command.go.tmpl", "package handlers\n\nimport \"github.com/slackgen/slackgen/runtime/slackapp\"\n\n// team template\nfunc (h *Handlers) Handle{{ .Command.Ident }}Command(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {\n\treturn slackapp.Text(\"team\"), nil\n}\n")
 	res := generate(t, Options{Dir: dir, Templates: overlay})
 	if got := readFile(t, dir, "CODEOWNERS"); got != "* @hello-team\n" {

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/slackgen/slackgen/manifest"
 	"github.com/slackgen/slackgen/templates"
@@ -74,7 +75,7 @@ func loadInputs(dir string, cfg *Config, cfgData []byte, validate bool) (*inputs
 		}
 		var overlay []string
 		err := filepath.WalkDir(odir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || d.IsDir() || editorJunk(d.Name()) {
 				return err
 			}
 			rel, err := filepath.Rel(odir, p)
@@ -149,4 +150,15 @@ func setRuntime(app *App, dir string, cfg *Config, version string) error {
 		}
 	}
 	return nil
+}
+
+// editorJunk reports whether name is an editor's or a tool's leftover
+// (backup, swap, merge residue) rather than an overlay template.
+func editorJunk(name string) bool {
+	for _, suffix := range []string{"~", ".swp", ".swo", ".orig", ".rej"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return name == ".DS_Store" || strings.HasPrefix(name, ".#")
 }
