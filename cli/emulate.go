@@ -73,33 +73,39 @@ team id is created when asked for. emulate runs until interrupted.`,
 	return cmd
 }
 
+// loadEmulatorConfig loads and validates the manifest at path and turns it
+// into the emulated app's configuration.
+func loadEmulatorConfig(path, appURL string) (slacktest.AppConfig, error) {
+	m, err := manifest.Load(path)
+	if err != nil {
+		var ds manifest.Diagnostics
+		if errors.As(err, &ds) {
+			return slacktest.AppConfig{}, failf("%s is not a valid manifest:\n%s\nRun 'slackgen validate %s' for details.", path, ds.Error(), path)
+		}
+		return slacktest.AppConfig{}, failf("%w", err)
+	}
+	if ds := m.Validate().Errors(); len(ds) > 0 {
+		return slacktest.AppConfig{}, failf("%s has errors; fix them first ('slackgen validate %s'):\n%s", path, path, ds.Error())
+	}
+	return emulatorConfig(m, appURL)
+}
+
 // startEmulator loads the manifest and starts the emulator.
-func startEmulator(o emulateOptions, seeded bool) (*slacktest.Server, error) {
+func startEmulator(o emulateOptions, seeded bool) (*slacktest.Server, string, error) {
 	var args []string
 	if o.manifestPath != "" {
 		args = []string{o.manifestPath}
 	}
 	path, err := findManifest(args)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	m, err := manifest.Load(path)
+	cfg, err := loadEmulatorConfig(path, o.appURL)
 	if err != nil {
-		var ds manifest.Diagnostics
-		if errors.As(err, &ds) {
-			return nil, failf("%s is not a valid manifest:\n%s\nRun 'slackgen validate %s' for details.", path, ds.Error(), path)
-		}
-		return nil, failf("%w", err)
-	}
-	if ds := m.Validate().Errors(); len(ds) > 0 {
-		return nil, failf("%s has errors; fix them first ('slackgen validate %s'):\n%s", path, path, ds.Error())
-	}
-	cfg, err := emulatorConfig(m, o.appURL)
-	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if o.tokenLifetime <= 0 {
-		return nil, usageError("--token-lifetime must be positive, got %s", o.tokenLifetime)
+		return nil, "", usageError("--token-lifetime must be positive, got %s", o.tokenLifetime)
 	}
 	opts := []slacktest.Option{
 		slacktest.WithAddr(o.addr),
@@ -111,13 +117,59 @@ func startEmulator(o emulateOptions, seeded bool) (*slacktest.Server, error) {
 	}
 	srv, err := slacktest.New(cfg, opts...)
 	if err != nil {
-		return nil, failf("%w", err)
+		return nil, "", failf("%w", err)
 	}
-	return srv, nil
+	return srv, path, nil
+}
+
+// watchManifest reloads the manifest when its modification time moves
+// from last (checked every interval) and applies it to the running
+// emulator; credentials and tokens stay. A manifest with errors is
+// reported and ignored. It returns when ctx is done.
+func watchManifest(ctx context.Context, e *env, srv *slacktest.Server, path, appURL string, last time.Time, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		mt := modTime(path)
+		if mt.Equal(last) {
+			continue
+		}
+		last = mt
+		cfg, err := loadEmulatorConfig(path, appURL)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "slackgen: %s changed but was not reloaded: %v\n", path, err)
+			continue
+		}
+		srv.SetApp(cfg)
+		fmt.Fprintf(e.stdout, "Reloaded %s.\n", path)
+	}
+}
+
+// modTimeBefore is path's modification time, or zero when it changed after
+// t (so that an edit made while starting is picked up).
+func modTimeBefore(path string, t time.Time) time.Time {
+	if mt := modTime(path); mt.Before(t) {
+		return mt
+	}
+	return time.Time{}
+}
+
+func modTime(path string) time.Time {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }
 
 func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) error {
-	srv, err := startEmulator(o, seeded)
+	started := time.Now()
+	srv, path, err := startEmulator(o, seeded)
 	if err != nil {
 		return err
 	}
@@ -151,9 +203,15 @@ func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) erro
 	}
 	fmt.Fprintf(e.stdout, "  conversation: %s/_emulator/\n", srv.URL())
 	fmt.Fprintf(e.stdout, "  send traffic: slackgen emulate send command /hello --text hi --emulator %s\n", srv.URL())
-	fmt.Fprintln(e.stdout, "Press Ctrl+C to stop.")
+	fmt.Fprintln(e.stdout, "Press Ctrl+C to stop. Edits of the manifest are picked up while running.")
 
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchManifest(ctx, e, srv, path, o.appURL, modTimeBefore(path, started), time.Second)
+	}()
 	<-ctx.Done()
+	<-watched
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

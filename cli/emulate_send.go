@@ -42,6 +42,7 @@ type sendOptions struct {
 	channel  string
 	value    string
 	values   string
+	event    string
 	wait     time.Duration
 	follow   time.Duration
 }
@@ -94,6 +95,11 @@ could not be reached, 2 for bad arguments.`,
 			if k := sendKinds[args[0]]; k.set != nil {
 				k.set(&req, args[1])
 			}
+			if o.event != "" {
+				if err := json.Unmarshal([]byte(o.event), &req.Event); err != nil {
+					return usageError("--event-json must be a JSON object: %v", err)
+				}
+			}
 			if o.values != "" {
 				if err := json.Unmarshal([]byte(o.values), &req.Values); err != nil {
 					return usageError("--values must be JSON like {\"block\":{\"action\":{\"type\":\"plain_text_input\",\"value\":\"x\"}}}: %v", err)
@@ -110,6 +116,7 @@ could not be reached, 2 for bad arguments.`,
 	f.StringVar(&o.channel, "channel", "", "channel id of an event (default: the team's general channel)")
 	f.StringVar(&o.value, "value", "", "value of a block action")
 	f.StringVar(&o.values, "values", "", "state values of a view submission, as JSON")
+	f.StringVar(&o.event, "event-json", "", `more fields of an event, as a JSON object (e.g. '{"channel_type":"im"}')`)
 	f.DurationVar(&o.wait, "wait", 0, "wait up to this long for the emulator (and --env-file) to be ready, e.g. right after starting it")
 	f.DurationVar(&o.follow, "follow", 0, "after the reply, print what the app posts (response_url, chat.*) for this long")
 	return cmd

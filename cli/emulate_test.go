@@ -18,6 +18,7 @@ import (
 
 	"github.com/slackgen/slackgen/manifest"
 	"github.com/slackgen/slackgen/runtime/signature"
+	"github.com/slackgen/slackgen/runtime/slacktest"
 )
 
 const emulateManifest = `display_information:
@@ -196,6 +197,21 @@ func TestEmulateAndSend(t *testing.T) {
 		t.Errorf("send --follow: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 
+	// Adding a command to the manifest reaches the running emulator.
+	bye := strings.Replace(valid, "oauth_config:", "    - command: /bye\n      url: https://hello.example.com/slack/commands\n      description: Bye\noauth_config:", 1)
+	os.WriteFile(manifestPath, []byte(bye), 0o644)
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(manifestPath, later, later)
+	reloaded := false
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && !reloaded; time.Sleep(100 * time.Millisecond) {
+		stderr.Reset()
+		Run([]string{"emulate", "send", "command", "/bye", "--env-file", envFile}, strings.NewReader(""), io.Discard, &stderr)
+		reloaded = strings.Contains(stderr.String(), "the app answered 404")
+	}
+	if !reloaded {
+		t.Errorf("the new command was not picked up: %s", stderr.String())
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -217,4 +233,45 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+func TestWatchManifestRejectsErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "manifest.yaml")
+	os.WriteFile(path, []byte("display_information:\n  name: Good\n"), 0o644)
+	cfg, err := loadEmulatorConfig(path, "http://127.0.0.1:3000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := slacktest.NewServer(t, cfg)
+	var stdout, stderr bytes.Buffer
+	out, errw := &lockedWriter{w: &stdout}, &lockedWriter{w: &stderr}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	since := modTime(path)
+	go func() {
+		defer close(done)
+		watchManifest(ctx, &env{stdout: out, stderr: errw}, srv, path, "http://127.0.0.1:3000", since, 10*time.Millisecond)
+	}()
+	os.WriteFile(path, []byte("display_information:\n  name: \"\"\n"), 0o644)
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(path, later, later)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		errw.mu.Lock()
+		got := stderr.String()
+		errw.mu.Unlock()
+		if strings.Contains(got, "changed but was not reloaded") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no complaint about the broken manifest; stderr %q", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if srv.App().Name != "Good" {
+		t.Errorf("the broken manifest was applied: %+v", srv.App())
+	}
 }
