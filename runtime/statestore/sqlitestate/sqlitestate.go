@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -68,13 +69,21 @@ func New(ctx context.Context, db *sql.DB, opts ...statestore.Option) (*Store, er
 	return &Store{db: db, opts: o}, nil
 }
 
-// Open opens (creating if needed) the SQLite database file at path, in WAL
-// mode with a 5 s busy timeout, and returns a store on it. Close closes the
-// database.
+// Open opens (creating if needed, with mode 0600) the SQLite database file
+// at path, in WAL mode with a 5 s busy timeout, and returns a store on it.
+// Close closes the database.
 func Open(ctx context.Context, path string, opts ...statestore.Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlitestate: empty database path")
 	}
+	// Create the file ourselves, readable by its owner only: the driver
+	// would create it with the process umask (often 0644), and apps may
+	// keep their installations, tokens included, in the same file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestate: opening the database file (check that its directory exists and is writable): %w", err)
+	}
+	f.Close()
 	q := url.Values{"_pragma": {"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)"}}
 	// A "file:" URI: escape the characters SQLite's URI parser would read
 	// as delimiters, so any path works.

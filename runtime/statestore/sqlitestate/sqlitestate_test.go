@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -117,5 +118,24 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := sqlitestate.New(ctx, nil); err == nil {
 		t.Error("New accepted a nil *sql.DB")
+	}
+}
+
+func TestOpenCreatesPrivateFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix permission bits")
+	}
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := sqlitestate.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("database file mode %v, want 0600", perm)
 	}
 }
