@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // scriptedPrompter answers questions from a script, for tests. Answers are
@@ -45,6 +46,7 @@ func (p *scriptedPrompter) Input(q inputQuestion) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	s = strings.TrimSpace(s) // as the survey prompter does
 	if q.Validate != nil {
 		if err := q.Validate(s); err != nil {
 			return "", fmt.Errorf("%s: %w", q.ID, err)

@@ -16,7 +16,7 @@ func TestScriptedPrompter(t *testing.T) {
 	}
 	opts := []option{{Value: "http"}, {Value: "socket"}}
 	p := newScriptedPrompter(map[string][]any{
-		"name":   {"first", "second", 42, ""},
+		"name":   {" first ", "second", 42, ""},
 		"ok":     {"yes"},
 		"mode":   {"socket", "ftp"},
 		"events": {[]string{"http"}, "http"},
