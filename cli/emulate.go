@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -202,7 +203,16 @@ func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) erro
 		fmt.Fprintf(e.stdout, "  app:          %s (install at %s/slack/install)\n", o.appURL, strings.TrimSuffix(o.appURL, "/"))
 	}
 	fmt.Fprintf(e.stdout, "  conversation: %s/_emulator/\n", srv.URL())
-	fmt.Fprintf(e.stdout, "  send traffic: slackgen emulate send command /hello --text hi --emulator %s\n", srv.URL())
+	example := "/hello"
+	if len(app.CommandURLs) > 0 {
+		cmds := make([]string, 0, len(app.CommandURLs))
+		for c := range app.CommandURLs {
+			cmds = append(cmds, c)
+		}
+		slices.Sort(cmds)
+		example = cmds[0]
+	}
+	fmt.Fprintf(e.stdout, "  send traffic: slackgen emulate send command %s --text hi --emulator %s\n", example, srv.URL())
 	fmt.Fprintln(e.stdout, "Press Ctrl+C to stop. Edits of the manifest are picked up while running.")
 
 	watched := make(chan struct{})
