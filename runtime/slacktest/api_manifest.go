@@ -22,8 +22,10 @@ type manifestModel struct {
 	OAuthConfig struct {
 		RedirectURLs []string `json:"redirect_urls"`
 		Scopes       struct {
-			Bot  []string `json:"bot"`
-			User []string `json:"user"`
+			Bot          []string `json:"bot"`
+			User         []string `json:"user"`
+			BotOptional  []string `json:"bot_optional"`
+			UserOptional []string `json:"user_optional"`
 		} `json:"scopes"`
 	} `json:"oauth_config"`
 	Settings struct {
@@ -36,12 +38,14 @@ type manifestModel struct {
 			MessageMenuOptionsURL string `json:"message_menu_options_url"`
 		} `json:"interactivity"`
 		TokenRotationEnabled bool `json:"token_rotation_enabled"`
+		SocketModeEnabled    bool `json:"socket_mode_enabled"`
 	} `json:"settings"`
 }
 
 // AppConfigFromManifest builds an AppConfig from a JSON app manifest (the
-// fields the emulator uses: name, scopes, redirect URLs, request URLs,
-// bot events, token rotation). Credentials are left empty.
+// fields the emulator uses: name, scopes (required and optional), redirect
+// URLs, request URLs, bot events, token rotation, Socket Mode). Credentials
+// are left empty.
 func AppConfigFromManifest(manifestJSON []byte) (AppConfig, error) {
 	var m manifestModel
 	if err := json.Unmarshal(manifestJSON, &m); err != nil {
@@ -49,14 +53,15 @@ func AppConfigFromManifest(manifestJSON []byte) (AppConfig, error) {
 	}
 	cfg := AppConfig{
 		Name:             m.DisplayInformation.Name,
-		BotScopes:        m.OAuthConfig.Scopes.Bot,
-		UserScopes:       m.OAuthConfig.Scopes.User,
+		BotScopes:        append(m.OAuthConfig.Scopes.Bot, m.OAuthConfig.Scopes.BotOptional...),
+		UserScopes:       append(m.OAuthConfig.Scopes.User, m.OAuthConfig.Scopes.UserOptional...),
 		RedirectURLs:     m.OAuthConfig.RedirectURLs,
 		EventsURL:        m.Settings.EventSubscriptions.RequestURL,
 		BotEvents:        m.Settings.EventSubscriptions.BotEvents,
 		InteractivityURL: m.Settings.Interactivity.RequestURL,
 		OptionsURL:       m.Settings.Interactivity.MessageMenuOptionsURL,
 		TokenRotation:    m.Settings.TokenRotationEnabled,
+		SocketMode:       m.Settings.SocketModeEnabled,
 	}
 	if len(m.Features.SlashCommands) > 0 {
 		cfg.CommandURLs = map[string]string{}

@@ -352,3 +352,33 @@ func TestFaults(t *testing.T) {
 		t.Errorf("rate limited calls are captured: %+v", c)
 	}
 }
+
+func TestAppConfigFromManifest(t *testing.T) {
+	cfg, err := AppConfigFromManifest([]byte(`{
+		"display_information": {"name": "M"},
+		"features": {"slash_commands": [{"command": "/a", "url": "https://x.example.com/cmd"}, {"command": "/b"}]},
+		"oauth_config": {"redirect_urls": ["https://x.example.com/cb"], "scopes": {"bot": ["commands"], "bot_optional": ["chat:write"], "user": ["search:read"]}},
+		"settings": {"event_subscriptions": {"request_url": "https://x.example.com/events", "bot_events": ["app_mention"]},
+			"interactivity": {"is_enabled": true, "request_url": "https://x.example.com/int", "message_menu_options_url": "https://x.example.com/opt"},
+			"token_rotation_enabled": true, "socket_mode_enabled": true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := AppConfig{
+		Name: "M", BotScopes: []string{"commands", "chat:write"}, UserScopes: []string{"search:read"},
+		RedirectURLs: []string{"https://x.example.com/cb"}, RequestURL: "https://x.example.com/events",
+		CommandURLs: map[string]string{"/a": "https://x.example.com/cmd", "/b": ""},
+		EventsURL:   "https://x.example.com/events", BotEvents: []string{"app_mention"},
+		InteractivityURL: "https://x.example.com/int", OptionsURL: "https://x.example.com/opt",
+		TokenRotation: true, SocketMode: true,
+	}
+	if mustJSON(t, cfg) != mustJSON(t, want) {
+		t.Errorf("config:\n%+v\nwant:\n%+v", cfg, want)
+	}
+	if u, err := cfg.commandURL("/b"); err != nil || u != "https://x.example.com/events" {
+		t.Errorf("a command without URL goes to %q, %v", u, err)
+	}
+	if _, err := AppConfigFromManifest([]byte(`[]`)); err == nil {
+		t.Error("a JSON array was accepted")
+	}
+}
