@@ -46,9 +46,10 @@ func (e *Editor) Manifest() *Manifest { return e.m }
 // nothing, or e.g. "bot scope chat:write". An unknown scope, or one the
 // token kind can't hold, is an error with a suggestion.
 func (e *Editor) AddScope(scope string, user bool) ([]string, error) {
-	kind, key, kindName := BotToken, "bot", "bot"
+	// kindName is also the key under oauth_config.scopes.
+	kind, kindName := BotToken, "bot"
 	if user {
-		kind, key, kindName = UserToken, "user", "user"
+		kind, kindName = UserToken, "user"
 	}
 	sc, ok := LookupScope(scope)
 	if !ok {
@@ -72,7 +73,7 @@ func (e *Editor) AddScope(scope string, user bool) ([]string, error) {
 	if slices.Contains(have, scope) {
 		return nil, nil
 	}
-	if err := e.appendTo([]string{"oauth_config", "scopes", key}, scalar(scope)); err != nil {
+	if err := e.appendTo([]string{"oauth_config", "scopes", kindName}, scalar(scope)); err != nil {
 		return nil, err
 	}
 	return []string{kindName + " scope " + scope}, nil

@@ -6,8 +6,9 @@ import "strings"
 // none is within a third of the longer string (at least 2 edits allowed).
 func closest(s string, candidates []string) string {
 	best, bestD := "", -1
+	lower := strings.ToLower(s)
 	for _, c := range candidates {
-		d := levenshtein(strings.ToLower(s), c)
+		d := levenshtein(lower, c)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
