@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -164,13 +165,17 @@ func validateModule(s string) error {
 }
 
 // validateURL checks a redirect or request URL: https, or http for
-// localhost and 127.0.0.1 (what Slack and the emulator accept).
+// localhost and 127.0.0.1 (what Slack and the emulator accept). The host is
+// compared whole, so http://localhost.example.com is refused.
 func validateURL(s string) error {
-	switch {
-	case strings.HasPrefix(s, "https://") && len(s) > len("https://"):
-		return nil
-	case strings.HasPrefix(s, "http://localhost"), strings.HasPrefix(s, "http://127.0.0.1"):
-		return nil
+	u, err := url.Parse(s)
+	if err == nil && u.Host != "" && u.User == nil {
+		switch h := u.Hostname(); {
+		case u.Scheme == "https" && h != "":
+			return nil
+		case u.Scheme == "http" && (h == "localhost" || h == "127.0.0.1"):
+			return nil
+		}
 	}
 	return fmt.Errorf("%q is not an https:// URL (http:// is allowed only for localhost and 127.0.0.1)", s)
 }
