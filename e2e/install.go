@@ -199,6 +199,12 @@ func (in *Installer) get(ctx context.Context, u string) (*http.Response, string,
 func (in *Installer) do(req *http.Request) (*http.Response, string, error) {
 	resp, err := in.Client.Do(req)
 	if err != nil {
+		// A *url.Error repeats the whole URL, query included: keep only
+		// its cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, "", fmt.Errorf("%s %s: %w", req.Method, redactQuery(req.URL), err)
 	}
 	defer resp.Body.Close()
