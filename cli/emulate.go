@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"slices"
@@ -26,6 +27,7 @@ type emulateOptions struct {
 	envFile       string
 	seed          uint64
 	tokenLifetime time.Duration
+	quiet         bool
 }
 
 func newEmulateCmd(e *env) *cobra.Command {
@@ -70,6 +72,7 @@ team id is created when asked for. emulate runs until interrupted.`,
 	f.StringVar(&o.envFile, "env-file", "", "write the app's SLACK_* settings into this file (mode 0600)")
 	f.Uint64Var(&o.seed, "seed", 0, "generate the same credentials and tokens on every run (for tests; never for a shared machine)")
 	f.DurationVar(&o.tokenLifetime, "token-lifetime", 12*time.Hour, "expires_in of rotating tokens (when the manifest enables token rotation)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "do not log messages and Web API calls")
 	cmd.AddCommand(newEmulateSendCmd(e))
 	return cmd
 }
@@ -92,7 +95,7 @@ func loadEmulatorConfig(path, appURL string) (slacktest.AppConfig, error) {
 }
 
 // startEmulator loads the manifest and starts the emulator.
-func startEmulator(o emulateOptions, seeded bool) (*slacktest.Server, string, error) {
+func startEmulator(e *env, o emulateOptions, seeded bool) (*slacktest.Server, string, error) {
 	var args []string
 	if o.manifestPath != "" {
 		args = []string{o.manifestPath}
@@ -115,6 +118,9 @@ func startEmulator(o emulateOptions, seeded bool) (*slacktest.Server, string, er
 	}
 	if seeded {
 		opts = append(opts, slacktest.WithSeed(o.seed))
+	}
+	if !o.quiet {
+		opts = append(opts, slacktest.WithLogger(slog.New(slog.NewTextHandler(e.stdout, nil))))
 	}
 	srv, err := slacktest.New(cfg, opts...)
 	if err != nil {
@@ -170,7 +176,7 @@ func modTime(path string) time.Time {
 
 func runEmulate(ctx context.Context, e *env, o emulateOptions, seeded bool) error {
 	started := time.Now()
-	srv, path, err := startEmulator(o, seeded)
+	srv, path, err := startEmulator(e, o, seeded)
 	if err != nil {
 		return err
 	}

@@ -112,12 +112,22 @@ func (s *Server) record(m Message) {
 	}
 	s.messages = appendBounded(s.messages, m)
 	s.notify()
+	if s.opts.log != nil {
+		s.opts.log.Info("message", "from", m.From, "via", m.Via, "team", m.Team, "channel", m.Channel, "text", truncate(m.Text, 200))
+	}
 }
 
 // recordCall captures a Web API call. Callers hold s.mu.
 func (s *Server) recordCall(c Call) {
 	s.calls = appendBounded(s.calls, c)
 	s.notify()
+	if s.opts.log != nil {
+		result := "ok"
+		if !c.OK {
+			result = c.Error
+		}
+		s.opts.log.Info("web api", "method", c.Method, "team", firstNonEmpty(c.Team, c.Enterprise), "result", result)
+	}
 }
 
 // notify wakes WaitForMessage. Callers hold s.mu.

@@ -3,6 +3,7 @@ package slacktest
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"time"
@@ -141,6 +142,7 @@ type options struct {
 	workspaces    []Workspace
 	enterprises   []Enterprise
 	now           func() time.Time
+	log           *slog.Logger
 }
 
 // WithAddr sets the listen address ("127.0.0.1:0", a random port, when not set).
@@ -169,6 +171,11 @@ func WithWorkspaces(ws []Workspace, es []Enterprise) Option {
 		o.enterprises = slices.Clone(es)
 	}
 }
+
+// WithLogger logs every captured message and Web API call (method, team,
+// result; never a token or secret) at Info level. The server logs nothing
+// without it.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
 // WithClock sets the server's clock (time.Now by default); tests use it to
 // expire tokens, codes, trigger ids and response URLs without sleeping.

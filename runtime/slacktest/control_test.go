@@ -3,8 +3,10 @@ package slacktest
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -287,3 +289,28 @@ func TestNoWorkspaces(t *testing.T) {
 		t.Error("a server without workspaces started")
 	}
 }
+
+func TestLogger(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return buf.Write(p) })
+	srv := NewServer(t, testConfig(), WithLogger(slog.New(slog.NewTextHandler(w, nil))))
+	inst, err := srv.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiPost(t, srv, "chat.postMessage", map[string][]string{"token": {inst.BotToken}, "channel": {"C1"}, "text": {"logged"}})
+	mu.Lock()
+	defer mu.Unlock()
+	out := buf.String()
+	if !strings.Contains(out, "method=chat.postMessage team=T0001 result=ok") || !strings.Contains(out, "text=logged") {
+		t.Errorf("log:\n%s", out)
+	}
+	if strings.Contains(out, inst.BotToken) {
+		t.Error("the log holds a token")
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
