@@ -2,6 +2,7 @@ package slackapp_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -126,5 +127,32 @@ func TestUserClient(t *testing.T) {
 	f.serve(slackapptest.CommandRequest(secret, other))
 	if got != [2]bool{true, false} {
 		t.Fatalf("user client for U1, U2: %v; want only U1's", got)
+	}
+}
+
+func TestRespondWithoutResponseURL(t *testing.T) {
+	c := slackapp.NewContext(context.Background(), nil, nil, nil)
+	if err := c.Respond(slackapp.Text("x")); !errors.Is(err, slackapp.ErrNoResponseURL) {
+		t.Fatalf("Respond: %v", err)
+	}
+	if err := c.Ack(slackapp.Text("x")); !errors.Is(err, slackapp.ErrNoResponseURL) {
+		t.Fatalf("Ack outside a command: %v", err)
+	}
+}
+
+func TestRespondErrorHidesURL(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusNotFound)
+	}))
+	defer srv.Close()
+	c := slackapp.NewContext(context.Background(), nil, nil, nil)
+	c.ResponseURL = srv.URL + "/commands/T1/123/SECRETPATH"
+	err := c.Respond(slackapp.Text("x"))
+	if err == nil || strings.Contains(err.Error(), "SECRETPATH") || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("error %v", err)
+	}
+	c.ResponseURL = "http://127.0.0.1:1/commands/SECRETPATH"
+	if err := c.Respond(slackapp.Text("x")); err == nil || strings.Contains(err.Error(), "SECRETPATH") {
+		t.Fatalf("error %v", err)
 	}
 }
