@@ -118,13 +118,12 @@ type Config struct {
 // hands out fresh tokens. Create it with [New]; it is safe for concurrent
 // use.
 type Flow struct {
-	cfg         Config
-	slackURL    string // no trailing slash
-	apiURL      string // <slackURL>/api/
-	installPage *template.Template
-	log         *slog.Logger
-	rotator     *Rotator
-	now         func() time.Time
+	cfg      Config
+	slackURL string // no trailing slash
+	apiURL   string // <slackURL>/api/
+	log      *slog.Logger
+	rotator  *Rotator
+	now      func() time.Time
 }
 
 // New checks cfg and returns a Flow.
@@ -181,16 +180,15 @@ func New(cfg Config) (*Flow, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	f := &Flow{
-		cfg:         cfg,
-		slackURL:    slackURL,
-		apiURL:      slackURL + "/api/",
-		installPage: cfg.InstallPage,
-		log:         cfg.Logger,
-		now:         time.Now,
+	if cfg.InstallPage == nil {
+		cfg.InstallPage = pages.Lookup("install.html")
 	}
-	if f.installPage == nil {
-		f.installPage = pages.Lookup("install.html")
+	f := &Flow{
+		cfg:      cfg,
+		slackURL: slackURL,
+		apiURL:   slackURL + "/api/",
+		log:      cfg.Logger,
+		now:      time.Now,
 	}
 	f.rotator, err = NewRotator(RotatorConfig{
 		ClientID:      cfg.ClientID,

@@ -37,7 +37,7 @@ func (f *Flow) InstallHandler() http.Handler {
 			return
 		}
 		page := InstallPage{AppName: f.cfg.AppName, AuthorizeURL: authorize}
-		if err := render(w, f.installPage, http.StatusOK, page); err != nil {
+		if err := render(w, f.cfg.InstallPage, http.StatusOK, page); err != nil {
 			f.log.ErrorContext(r.Context(), "oauth: rendering the install page; check Config.InstallPage", "err", err)
 			http.Error(w, "the install page could not be rendered", http.StatusInternalServerError)
 		}
