@@ -217,8 +217,10 @@ func (s *Server) Env() []string {
 	}
 }
 
-// Handler returns the emulator's HTTP handler (the server already serves
-// it; use it to mount the emulator elsewhere).
+// Handler returns the emulator's routes (the server already serves them on
+// URL). The URLs it hands out (response_url, Socket Mode, webhooks) point
+// at URL, so mounting the handler elsewhere is only useful to call it
+// directly, e.g. with httptest.NewRecorder.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/v2/authorize", s.handleAuthorize(flowOAuth))
