@@ -164,41 +164,13 @@ func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error
 	})
 }
 
-func latest(history []*installstore.Installation, keep func(*installstore.Installation) bool) *installstore.Installation {
-	var best *installstore.Installation
-	for _, r := range history {
-		if keep(r) && (best == nil || core.Newer(r, best)) {
-			best = r
-		}
-	}
-	return best
-}
-
-func hasBot(r *installstore.Installation) bool { return r.BotToken != "" }
-
-func userFilter(userID string) func(*installstore.Installation) bool {
-	if userID == "" {
-		return func(*installstore.Installation) bool { return true }
-	}
-	return func(r *installstore.Installation) bool { return r.UserID == userID }
-}
-
-func find(history []*installstore.Installation, q installstore.Query) (cur, bot *installstore.Installation) {
-	row := latest(history, userFilter(q.UserID))
-	if row == nil {
-		return nil, nil
-	}
-	bot = latest(history, hasBot)
-	return core.Combine(row, bot), bot
-}
-
 // FindBot returns the latest bot installation of q's workspace.
 func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
 	history, err := s.read(q.WorkspaceKey())
 	if err != nil {
 		return nil, err
 	}
-	bot := latest(history, hasBot)
+	bot := core.Latest(history, core.HasBot)
 	if bot == nil {
 		return nil, installstore.ErrNotFound
 	}
@@ -212,7 +184,7 @@ func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*in
 	if err != nil {
 		return nil, err
 	}
-	cur, _ := find(history, q)
+	cur, _ := core.Find(history, q)
 	if cur == nil {
 		return nil, installstore.ErrNotFound
 	}
@@ -228,7 +200,7 @@ func (s *Store) DeleteBot(ctx context.Context, q installstore.Query) error {
 // DeleteInstallation clears the user part of q.UserID's records (every
 // user's when empty) and drops the records left without a token.
 func (s *Store) DeleteInstallation(ctx context.Context, q installstore.Query) error {
-	match := userFilter(q.UserID)
+	match := core.ForUser(q.UserID)
 	return s.rewrite(ctx, q.WorkspaceKey(), func(r *installstore.Installation) {
 		if match(r) {
 			core.ClearUser(r)
@@ -268,7 +240,7 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if err != nil {
 			return err
 		}
-		cur, bot := find(history, q)
+		cur, bot := core.Find(history, q)
 		rec, err := core.Apply(q, cur, bot, fn)
 		if err != nil || rec == nil {
 			return err

@@ -46,32 +46,11 @@ func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error
 	return nil
 }
 
-// latest returns the latest record of ws matching keep, or nil. s.mu must be
-// held.
-func (s *Store) latest(ws string, keep func(*installstore.Installation) bool) *installstore.Installation {
-	var best *installstore.Installation
-	for _, r := range s.history[ws] {
-		if keep(r) && (best == nil || core.Newer(r, best)) {
-			best = r
-		}
-	}
-	return best
-}
-
-func hasBot(r *installstore.Installation) bool { return r.BotToken != "" }
-
-func userFilter(userID string) func(*installstore.Installation) bool {
-	if userID == "" {
-		return func(*installstore.Installation) bool { return true }
-	}
-	return func(r *installstore.Installation) bool { return r.UserID == userID }
-}
-
 // FindBot returns the latest bot installation of q's workspace.
 func (s *Store) FindBot(ctx context.Context, q installstore.Query) (*installstore.Installation, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	bot := s.latest(q.WorkspaceKey(), hasBot)
+	bot := core.Latest(s.history[q.WorkspaceKey()], core.HasBot)
 	if bot == nil {
 		return nil, installstore.ErrNotFound
 	}
@@ -93,13 +72,7 @@ func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*in
 // find returns FindInstallation's result and the latest bot record. s.mu
 // must be held.
 func (s *Store) find(q installstore.Query) (cur, bot *installstore.Installation) {
-	ws := q.WorkspaceKey()
-	row := s.latest(ws, userFilter(q.UserID))
-	if row == nil {
-		return nil, nil
-	}
-	bot = s.latest(ws, hasBot)
-	return core.Combine(row, bot), bot
+	return core.Find(s.history[q.WorkspaceKey()], q)
 }
 
 // DeleteBot clears the bot tokens of every record of q's workspace.
@@ -111,7 +84,7 @@ func (s *Store) DeleteBot(ctx context.Context, q installstore.Query) error {
 // DeleteInstallation clears the user part of q.UserID's records, or of all
 // records of the workspace when q.UserID is empty.
 func (s *Store) DeleteInstallation(ctx context.Context, q installstore.Query) error {
-	match := userFilter(q.UserID)
+	match := core.ForUser(q.UserID)
 	s.rewrite(q.WorkspaceKey(), func(r *installstore.Installation) {
 		if match(r) {
 			core.ClearUser(r)

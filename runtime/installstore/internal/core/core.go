@@ -47,6 +47,43 @@ func Newer(a, b *installstore.Installation) bool {
 	return !a.InstalledAt.Before(b.InstalledAt)
 }
 
+// Latest returns the newest record of history (kept in insertion order)
+// that keep accepts, or nil: the latest InstalledAt, ties going to the
+// later insertion.
+func Latest(history []*installstore.Installation, keep func(*installstore.Installation) bool) *installstore.Installation {
+	var best *installstore.Installation
+	for _, r := range history {
+		if keep(r) && (best == nil || Newer(r, best)) {
+			best = r
+		}
+	}
+	return best
+}
+
+// HasBot reports whether r holds a bot token.
+func HasBot(r *installstore.Installation) bool { return r.BotToken != "" }
+
+// ForUser returns a filter accepting userID's records, or every record when
+// userID is empty.
+func ForUser(userID string) func(*installstore.Installation) bool {
+	if userID == "" {
+		return func(*installstore.Installation) bool { return true }
+	}
+	return func(r *installstore.Installation) bool { return r.UserID == userID }
+}
+
+// Find returns FindInstallation's result for q from the history of q's
+// workspace (nil when nothing matches) and the workspace's latest bot
+// record, for stores that keep the history in memory.
+func Find(history []*installstore.Installation, q installstore.Query) (cur, bot *installstore.Installation) {
+	row := Latest(history, ForUser(q.UserID))
+	if row == nil {
+		return nil, nil
+	}
+	bot = Latest(history, HasBot)
+	return Combine(row, bot), bot
+}
+
 // Combine builds the result of FindInstallation from the latest matching
 // record row and the latest bot record of the workspace (nil when there is
 // none): the bot fields always come from the latest bot record.
