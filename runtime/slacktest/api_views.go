@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// triggerLifetime is how long a trigger_id can open a view, as Slack.
-const triggerLifetime = 3 * time.Second
-
 type trigger struct {
 	team, user string
 	expires    time.Time
@@ -23,7 +20,7 @@ type view struct {
 // newTrigger issues a trigger_id. Callers hold s.mu.
 func (s *Server) newTrigger(team, user string) string {
 	id := s.rnd.digits(13) + "." + s.rnd.digits(13) + "." + s.rnd.hex(16)
-	s.triggers[id] = &trigger{team: team, user: user, expires: s.opts.now().Add(triggerLifetime)}
+	s.triggers[id] = &trigger{team: team, user: user, expires: s.opts.now().Add(s.opts.triggerTTL)}
 	return id
 }
 

@@ -90,3 +90,68 @@ func TestOrgWideTraffic(t *testing.T) {
 		t.Errorf("%d tokens still live after uninstalling the org", live)
 	}
 }
+
+// TestConcurrentTraffic mixes traffic and Web API calls from many
+// goroutines (run it with -race).
+func TestConcurrentTraffic(t *testing.T) {
+	srv, fa := newTrafficPair(t, nil)
+	fa.setReply(func(w http.ResponseWriter, r *http.Request, body []byte) {})
+	inst, err := srv.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(inst.BotToken, slack.OptionAPIURL(srv.APIURL()))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each*2)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if _, err := srv.SendCommand(ctx, "T0002", "/hello", "x"); err != nil {
+					errs <- err
+				}
+				if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("y", false)); err != nil {
+					errs <- err
+				}
+				_ = srv.Messages()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(srv.CallsTo("chat.postMessage")); n != workers*each {
+		t.Errorf("%d chat.postMessage calls captured, want %d", n, workers*each)
+	}
+}
+
+func TestTriggerLifetime(t *testing.T) {
+	clk := newClock()
+	srv := NewServer(t, testConfig(), WithClock(clk.Now), WithTriggerLifetime(time.Minute))
+	inst, err := srv.Install("T0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	trig := srv.newTrigger("T0001", "U0001")
+	srv.mu.Unlock()
+	clk.Add(30 * time.Second)
+	api := slack.New(inst.BotToken, slack.OptionAPIURL(srv.APIURL()))
+	modal := slack.ModalViewRequest{Type: slack.VTModal, Title: slack.NewTextBlockObject("plain_text", "T", false, false)}
+	if _, err := api.OpenViewContext(context.Background(), trig, modal); err != nil {
+		t.Errorf("within the lifetime: %v", err)
+	}
+	srv.mu.Lock()
+	trig = srv.newTrigger("T0001", "U0001")
+	srv.mu.Unlock()
+	clk.Add(time.Minute)
+	if _, err := api.OpenViewContext(context.Background(), trig, modal); err == nil || err.Error() != "expired_trigger_id" {
+		t.Errorf("after the lifetime: %v", err)
+	}
+}

@@ -138,6 +138,7 @@ type options struct {
 	seed          *uint64
 	tokenLifetime time.Duration
 	appTimeout    time.Duration
+	triggerTTL    time.Duration
 	validator     ManifestValidator
 	workspaces    []Workspace
 	enterprises   []Enterprise
@@ -158,6 +159,10 @@ func WithSeed(seed uint64) Option { return func(o *options) { o.seed = &seed } }
 func WithTokenLifetime(d time.Duration) Option {
 	return func(o *options) { o.tokenLifetime = d }
 }
+
+// WithTriggerLifetime sets how long a trigger_id can open a view (3
+// seconds by default, as Slack); lengthen it on a slow test machine.
+func WithTriggerLifetime(d time.Duration) Option { return func(o *options) { o.triggerTTL = d } }
 
 // WithAppTimeout bounds each request the server sends to the app
 // (10 seconds by default).

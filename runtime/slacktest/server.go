@@ -66,6 +66,7 @@ func New(cfg AppConfig, opts ...Option) (*Server, error) {
 		addr:          "127.0.0.1:0",
 		tokenLifetime: 12 * time.Hour,
 		appTimeout:    10 * time.Second,
+		triggerTTL:    3 * time.Second,
 		now:           time.Now,
 	}
 	o.workspaces, o.enterprises = defaultWorkspaces()
