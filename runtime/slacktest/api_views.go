@@ -19,6 +19,14 @@ type view struct {
 
 // newTrigger issues a trigger_id. Callers hold s.mu.
 func (s *Server) newTrigger(team, user string) string {
+	if len(s.triggers) >= sweepAt {
+		now := s.opts.now()
+		for k, t := range s.triggers {
+			if t.used || !now.Before(t.expires) {
+				delete(s.triggers, k)
+			}
+		}
+	}
 	id := s.rnd.digits(13) + "." + s.rnd.digits(13) + "." + s.rnd.hex(16)
 	s.triggers[id] = &trigger{team: team, user: user, expires: s.opts.now().Add(s.opts.triggerTTL)}
 	return id

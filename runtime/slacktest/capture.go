@@ -101,6 +101,10 @@ func (s *Server) Reset() {
 	s.calls, s.messages = nil, nil
 }
 
+// sweepAt is the size at which the maps of trigger ids and response URLs
+// are swept of expired and spent entries.
+const sweepAt = 1000
+
 // maxCaptured bounds the captured calls and messages each: a long-running
 // emulator forgets the oldest.
 const maxCaptured = 10000
@@ -160,6 +164,14 @@ const (
 
 // newResponseURL issues a response_url. Callers hold s.mu.
 func (s *Server) newResponseURL(team, channel, user string) string {
+	if len(s.responseURLs) >= sweepAt {
+		now := s.opts.now()
+		for k, ru := range s.responseURLs {
+			if !ru.webhook && (ru.uses >= responseURLUses || !now.Before(ru.expires)) {
+				delete(s.responseURLs, k)
+			}
+		}
+	}
 	id := s.rnd.alnum(24)
 	s.responseURLs[id] = &responseURL{team: team, channel: channel, user: user, expires: s.opts.now().Add(responseURLLifetime)}
 	return s.url + "/_emulator/respond/" + id

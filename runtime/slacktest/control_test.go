@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func postJSON(t *testing.T, u, body string) (int, SendResult) {
@@ -314,3 +315,20 @@ func TestLogger(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestSweep(t *testing.T) {
+	clk := newClock()
+	srv := NewServer(t, testConfig(), WithClock(clk.Now))
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for i := 0; i < sweepAt; i++ {
+		srv.newTrigger("T0001", "U0001")
+		srv.newResponseURL("T0001", "C1", "U0001")
+	}
+	clk.Add(time.Hour)
+	srv.newTrigger("T0001", "U0001")
+	srv.newResponseURL("T0001", "C1", "U0001")
+	if len(srv.triggers) != 1 || len(srv.responseURLs) != 1 {
+		t.Errorf("after the sweep: %d triggers, %d response URLs; want 1 and 1", len(srv.triggers), len(srv.responseURLs))
+	}
+}
