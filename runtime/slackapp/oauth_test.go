@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slackgen/slackgen/runtime/installstore"
 	"github.com/slackgen/slackgen/runtime/oauth"
@@ -154,5 +155,52 @@ func TestRespondErrorHidesURL(t *testing.T) {
 	c.ResponseURL = "http://127.0.0.1:1/commands/SECRETPATH"
 	if err := c.Respond(slackapp.Text("x")); err == nil || strings.Contains(err.Error(), "SECRETPATH") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestTokenRotationOnRequestPath: an installation whose rotating bot token
+// is about to expire is refreshed through the OAuth flow before the handler
+// gets its client, and the new token is stored.
+func TestTokenRotationOnRequestPath(t *testing.T) {
+	f := newFixture(t, func(c *slackapp.Config) { c.TokenRotation = true })
+	ctx := context.Background()
+	if err := f.store.Save(ctx, &installstore.Installation{
+		TeamID: "TROT", BotToken: "xoxe.xoxb-old", BotRefreshToken: "xoxe-1-old",
+		BotTokenExpiresAt: time.Now().Add(10 * time.Minute),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.rec.Reply("oauth.v2.access", map[string]any{
+		"access_token": "xoxe.xoxb-new", "refresh_token": "xoxe-1-new", "expires_in": 43200, "token_type": "bot",
+		"team": map[string]any{"id": "TROT"},
+	})
+	var used string
+	f.app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		used = c.Installation.BotToken
+		return nil, nil
+	})
+	c := cmd("/hello")
+	c.TeamID, c.UserID = "TROT", ""
+	if rr := f.serve(slackapptest.CommandRequest(secret, c)); rr.Code != 200 {
+		t.Fatalf("status %d", rr.Code)
+	}
+	if used != "xoxe.xoxb-new" {
+		t.Fatalf("handler used %q, want the refreshed token", used)
+	}
+	stored, err := f.store.FindBot(ctx, installstore.Query{TeamID: "TROT"})
+	if err != nil || stored.BotToken != "xoxe.xoxb-new" || stored.BotRefreshToken != "xoxe-1-new" {
+		t.Fatalf("stored %+v, %v", stored, err)
+	}
+	var refreshes int
+	for _, call := range f.rec.Calls() {
+		if call.Method == "oauth.v2.access" {
+			refreshes++
+		}
+	}
+	if refreshes != 1 {
+		t.Fatalf("%d refresh calls, want 1", refreshes)
+	}
+	if strings.Contains(f.logs.String(), "xoxb-new") || strings.Contains(f.logs.String(), "1-old") {
+		t.Fatal("a token reached the logs")
 	}
 }
