@@ -18,11 +18,5 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			if ref, err := os.Getwd(); err == nil {
-				env.Setenv("SHARED_REFERENCE", ref+"/../../shared/reference/slack-manifest-schema")
-			}
-			return nil
-		},
 	})
 }
