@@ -37,3 +37,24 @@ func BenchmarkMemoryIssueConsume(b *testing.B) {
 	}
 	benchIssueConsume(b, s)
 }
+
+// BenchmarkMemoryIssueWhenFull is the install page hammered after the
+// Memory store filled up with unexpired states: every Issue is refused.
+func BenchmarkMemoryIssueWhenFull(b *testing.B) {
+	ctx := context.Background()
+	s, err := statestore.NewMemory()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range statestore.DefaultMaxOutstanding {
+		if _, err := s.Issue(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Issue(ctx); err == nil {
+			b.Fatal("Issue succeeded in a full store")
+		}
+	}
+}

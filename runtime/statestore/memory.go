@@ -22,6 +22,10 @@ type Memory struct {
 
 	mu     sync.Mutex
 	states map[string]time.Time // state → expiry
+	// minExp is a lower bound of the expiries in states (exact after a
+	// purge): before it nothing can have expired, so a full store need not
+	// be scanned.
+	minExp time.Time
 }
 
 var _ Store = (*Memory)(nil)
@@ -48,12 +52,18 @@ func (m *Memory) Issue(ctx context.Context) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.states) >= m.max {
-		m.purgeLocked(now)
+		if !now.Before(m.minExp) {
+			m.purgeLocked(now)
+		}
 		if len(m.states) >= m.max {
 			return "", fmt.Errorf("statestore: memory store full (%d outstanding states); use a database-backed store or a shorter TTL", m.max)
 		}
 	}
-	m.states[state] = now.Add(m.opts.TTL)
+	exp := now.Add(m.opts.TTL)
+	if len(m.states) == 0 || exp.Before(m.minExp) {
+		m.minExp = exp
+	}
+	m.states[state] = exp
 	return state, nil
 }
 
@@ -78,10 +88,17 @@ func (m *Memory) Consume(ctx context.Context, state string) error {
 	return nil
 }
 
+// purgeLocked drops the expired states and sets minExp to the earliest
+// expiry left.
 func (m *Memory) purgeLocked(now time.Time) {
+	var earliest time.Time
 	for s, exp := range m.states {
-		if !now.Before(exp) {
+		switch {
+		case !now.Before(exp):
 			delete(m.states, s)
+		case earliest.IsZero() || exp.Before(earliest):
+			earliest = exp
 		}
 	}
+	m.minExp = earliest
 }

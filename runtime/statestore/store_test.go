@@ -188,3 +188,35 @@ func TestWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// A full Memory store frees the space of states as they expire, in the
+// order they expire, also after states were consumed out of order.
+func TestMemoryFullFreesExpiredInOrder(t *testing.T) {
+	ctx := context.Background()
+	clock := statetest.NewClock(time.Unix(1_700_000_000, 0))
+	s, _ := statestore.NewMemory(statestore.WithClock(clock.Now), statestore.WithTTL(time.Minute))
+	statestore.SetMemoryMax(s, 2)
+	issue := func(what string, wantOK bool) string {
+		t.Helper()
+		state, err := s.Issue(ctx)
+		if (err == nil) != wantOK {
+			t.Fatalf("%s: Issue = %v, want success %v", what, err, wantOK)
+		}
+		return state
+	}
+	a := issue("a", true)           // expires at +60s
+	clock.Advance(30 * time.Second) // +30s
+	issue("b", true)                // expires at +90s
+	issue("full", false)            //
+	if err := s.Consume(ctx, a); err != nil {
+		t.Fatalf("Consume(a) = %v", err)
+	}
+	issue("c after a was consumed", true) // expires at +90s
+	issue("full again", false)
+	clock.Advance(29 * time.Second) // +59s: nothing expired
+	issue("before b and c expire", false)
+	clock.Advance(31 * time.Second) // +90s: b and c expired
+	issue("d after b and c expired", true)
+	issue("e", true)
+	issue("full with d and e", false)
+}
