@@ -39,6 +39,8 @@ const (
 	EnvDatabaseURL        = "DATABASE_URL"
 	EnvRedisURL           = "REDIS_URL"
 	EnvPort               = "PORT"
+	EnvHost               = "HOST"
+	EnvRefreshBefore      = "SLACK_TOKEN_REFRESH_BEFORE"
 	EnvSlackURL           = "SLACK_URL"
 )
 
@@ -79,12 +81,19 @@ type Config struct {
 	RedisURL string
 	// Port the HTTP server listens on.
 	Port int
+	// Host is the address the HTTP server binds to (HOST); empty means
+	// every interface, as a container needs. Set 127.0.0.1 to accept
+	// only local connections (the emulator, a tunnel on the same host).
+	Host string
 	// SlackURL is the base of the Web API (<SlackURL>/api/) and of the
 	// authorize page. Point it at the emulator in development.
 	SlackURL string
 
 	// Manifest-derived settings, filled by generated code.
 
+	// AppName is the manifest's display name, shown on the install page
+	// and on the install result pages.
+	AppName string
 	// SocketMode runs the app over a Socket Mode connection instead of HTTP.
 	SocketMode bool
 	// BotScopes and UserScopes are requested during installation.
@@ -126,6 +135,11 @@ type Config struct {
 	AuthCacheTTL time.Duration
 	// ShutdownTimeout bounds the graceful shutdown of Run (default 25 s).
 	ShutdownTimeout time.Duration
+	// TokenRefreshBefore is how long before expiry rotating tokens are
+	// refreshed (SLACK_TOKEN_REFRESH_BEFORE, a Go duration such as "2h";
+	// default oauth.DefaultRefreshBefore). It must be shorter than the
+	// tokens' lifetime (12 hours at Slack).
+	TokenRefreshBefore time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the process environment.
@@ -152,6 +166,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (*Config, error) {
 		DatabaseURL:        get(EnvDatabaseURL),
 		RedisURL:           get(EnvRedisURL),
 		SlackURL:           get(EnvSlackURL),
+		Host:               get(EnvHost),
 	}
 	for _, s := range strings.Split(get(EnvSigningSecret), ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -164,6 +179,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (*Config, error) {
 			return nil, fmt.Errorf("slackapp: %s=%q is not a port number; set it to a number such as 3000", EnvPort, p)
 		}
 		c.Port = n
+	}
+	if d := get(EnvRefreshBefore); d != "" {
+		v, err := time.ParseDuration(d)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("slackapp: %s=%q is not a positive duration; set it like 2h or 90m", EnvRefreshBefore, d)
+		}
+		c.TokenRefreshBefore = v
 	}
 	c.applyDefaults()
 	return c, nil

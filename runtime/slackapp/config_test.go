@@ -21,6 +21,7 @@ func TestConfigFromLookup(t *testing.T) {
 		"SLACK_SIGNING_SECRET": "new-secret, old-secret",
 		"SLACK_CLIENT_ID":      "1.2", "SLACK_CLIENT_SECRET": "cs", "SLACK_STATE_SECRET": "ss",
 		"PORT": "8080", "SLACK_URL": "http://127.0.0.1:9999/", "DATABASE_URL": "postgres://db/x", "REDIS_URL": "redis://r",
+		"HOST": "127.0.0.1", "SLACK_TOKEN_REFRESH_BEFORE": "90m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +30,8 @@ func TestConfigFromLookup(t *testing.T) {
 		t.Errorf("secrets %q", cfg.SigningSecrets)
 	}
 	if cfg.Port != 8080 || cfg.SlackURL != "http://127.0.0.1:9999" || cfg.APIURL() != "http://127.0.0.1:9999/api/" ||
-		cfg.DatabaseURL != "postgres://db/x" || cfg.RedisURL != "redis://r" || cfg.ClientID != "1.2" {
+		cfg.DatabaseURL != "postgres://db/x" || cfg.RedisURL != "redis://r" || cfg.ClientID != "1.2" ||
+		cfg.Host != "127.0.0.1" || cfg.TokenRefreshBefore != 90*time.Minute {
 		t.Errorf("config %+v", cfg)
 	}
 
@@ -44,6 +46,12 @@ func TestConfigFromLookup(t *testing.T) {
 
 	if _, err := slackapp.ConfigFromLookup(lookup(map[string]string{"PORT": "http"})); err == nil || !strings.Contains(err.Error(), "PORT") {
 		t.Errorf("bad port: %v", err)
+	}
+	for _, d := range []string{"soon", "-5m", "0s"} {
+		_, err := slackapp.ConfigFromLookup(lookup(map[string]string{"SLACK_TOKEN_REFRESH_BEFORE": d}))
+		if err == nil || !strings.Contains(err.Error(), "SLACK_TOKEN_REFRESH_BEFORE") {
+			t.Errorf("refresh margin %q: %v", d, err)
+		}
 	}
 }
 

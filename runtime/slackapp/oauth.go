@@ -42,6 +42,8 @@ func (a *App) setupOAuth() error {
 		states = s
 	}
 	oc := oauth.Config{
+		AppName:       a.cfg.AppName,
+		RefreshBefore: a.cfg.TokenRefreshBefore,
 		ClientID:      a.cfg.ClientID,
 		ClientSecret:  a.cfg.ClientSecret,
 		Scopes:        a.cfg.BotScopes,

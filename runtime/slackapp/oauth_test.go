@@ -204,3 +204,16 @@ func TestTokenRotationOnRequestPath(t *testing.T) {
 		t.Fatal("a token reached the logs")
 	}
 }
+
+// TestOAuthPagesNameTheApp: Config.AppName (the manifest's display name)
+// reaches the install page the OAuth flow renders.
+func TestOAuthPagesNameTheApp(t *testing.T) {
+	f := newFixture(t, func(c *slackapp.Config) { c.AppName = "Ticket <Desk>" })
+	rr := f.serve(httptest.NewRequest("GET", "http://localhost:3000/slack/install", nil))
+	if rr.Code != http.StatusOK {
+		t.Fatalf("install page: status %d", rr.Code)
+	}
+	if body := rr.Body.String(); !strings.Contains(body, "Ticket &lt;Desk&gt;") {
+		t.Fatalf("install page does not name the app (escaped):\n%s", body)
+	}
+}

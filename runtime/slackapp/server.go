@@ -225,10 +225,10 @@ func (a *App) Run(ctx context.Context) error {
 	if a.cfg.SocketMode {
 		return a.RunSocketMode(ctx)
 	}
-	addr := ":" + strconv.Itoa(a.cfg.Port)
+	addr := net.JoinHostPort(a.cfg.Host, strconv.Itoa(a.cfg.Port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("slackapp: listening on %s: %w; set PORT to a free port", addr, err)
+		return fmt.Errorf("slackapp: listening on %s: %w; set PORT to a free port (and HOST to a local address)", addr, err)
 	}
 	return a.Serve(ctx, ln)
 }
