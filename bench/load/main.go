@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -60,6 +61,10 @@ func run(args []string, logw io.Writer) error {
 	fs.StringVar(&o.lc.ServerCPU, "server-cpu", "0", "taskset CPU list of the servers")
 	fs.StringVar(&o.lc.ClientCPU, "client-cpu", "1", "taskset CPU list of wrk")
 	fs.StringVar(&o.lc.AppBin, "app", "", "measure this app binary instead of building examples/multi-workspace (for A/B comparisons)")
+	fs.Func("payloads", "comma-separated payloads of the load test (command, event; default both)", func(v string) error {
+		o.lc.Payloads = strings.Split(v, ",")
+		return nil
+	})
 	fs.StringVar(&o.benchTime, "benchtime", "1s", "-benchtime of the microbenchmarks")
 	fs.IntVar(&o.count, "count", 3, "-count of the microbenchmarks")
 	if err := fs.Parse(args); err != nil {

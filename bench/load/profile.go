@@ -36,7 +36,7 @@ func runProfiles(root, resultsDir, tmp string, logw io.Writer) ([]profile, error
 	bin := filepath.Join(tmp, "slackapp.test")
 	for _, name := range profiledBenches {
 		prof := filepath.Join(tmp, name+".pprof")
-		args := []string{"test", "-run", "^$", "-bench", "^Benchmark" + name + "$", "-benchtime", "3s", "-cpuprofile", prof, "-o", bin, "./slackapp"}
+		args := []string{"test", "-run", "^$", "-bench", "^Benchmark" + name + "$", "-benchtime", "2s", "-cpuprofile", prof, "-o", bin, "./slackapp"}
 		p := profile{Bench: name, Command: "(cd runtime && go " + strings.ReplaceAll(quoteArgs(args), tmp, "$TMP") + ")"}
 		fmt.Fprintf(logw, "== %s\n", p.Command)
 		cmd := exec.Command("go", args...)
