@@ -194,9 +194,9 @@ func TestReplicas(t *testing.T) {
 // succeeds.
 //
 // The app refreshes tokens that expire within oauth.DefaultRefreshBefore (2
-// hours); a generated app has no setting to change that margin, so the
-// emulator issues tokens that live 6 seconds longer than the margin: they
-// are due 6 seconds after the install.
+// hours; SLACK_TOKEN_REFRESH_BEFORE is left unset so the default is what is
+// tested), so the emulator issues tokens that live 6 seconds longer than the
+// margin: they are due 6 seconds after the install.
 func TestReplicasTokenRotation(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

@@ -195,7 +195,7 @@ func startApp(t *testing.T, name, bin string, port int, env []string) *appProces
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
-	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port))
+	cmd.Env = append(cmd.Env, "HOST=127.0.0.1", "PORT="+strconv.Itoa(port))
 	a := &appProcess{URL: "http://127.0.0.1:" + strconv.Itoa(port), logs: &lockedBuffer{}, cmd: cmd, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = a.logs, a.logs
 	if err := cmd.Start(); err != nil {

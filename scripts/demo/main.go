@@ -137,7 +137,7 @@ func run(ctx context.Context, o options) (err error) {
 	if err != nil {
 		return err
 	}
-	env = append(env, "PORT="+strconv.Itoa(o.appPort), "DATABASE_URL="+filepath.Join(tmp, "data", "ticketdesk.db"))
+	env = append(env, "HOST=127.0.0.1", "PORT="+strconv.Itoa(o.appPort), "DATABASE_URL="+filepath.Join(tmp, "data", "ticketdesk.db"))
 	ap, err := start(ctx, "app", o.smoke, env, app)
 	if err != nil {
 		return err
