@@ -14,6 +14,7 @@ import (
 
 // configure sets what manifest.yaml decides.
 func configure(cfg *slackapp.Config) {
+	cfg.AppName = "Hello"
 	cfg.BotScopes = []string{"commands"}
 	cfg.UserScopes = nil
 	cfg.TokenRotation = false

@@ -17,6 +17,7 @@ import (
 
 // configure sets what manifest.yaml decides.
 func configure(cfg *slackapp.Config) {
+	cfg.AppName = "Ticket Desk"
 	cfg.BotScopes = []string{"app_mentions:read", "chat:write", "commands", "reactions:read"}
 	cfg.UserScopes = nil
 	cfg.RedirectPath = "/slack/oauth_redirect"

@@ -14,6 +14,7 @@ import (
 
 // configure sets what manifest.yaml decides.
 func configure(cfg *slackapp.Config) {
+	cfg.AppName = "Socket Echo"
 	cfg.BotScopes = []string{"app_mentions:read", "chat:write", "commands"}
 	cfg.UserScopes = nil
 	cfg.TokenRotation = false
