@@ -1,6 +1,9 @@
 package slackapp
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // pool runs jobs on at most workers goroutines at once, with at most queue
 // more waiting. Jobs beyond that are refused (tryGo) or wait for room (goWait,
@@ -74,6 +77,10 @@ func (p *pool) work() {
 		select {
 		case job := <-p.queue:
 			p.run(job)
+			// Let the goroutines serving requests run between two jobs:
+			// a worker that never blocks would otherwise keep the CPU
+			// until it is preempted (10 ms) and delay the acks.
+			runtime.Gosched()
 			continue
 		default:
 		}
