@@ -199,8 +199,8 @@ func (r *report) Goals() []goal {
 		for _, p := range r.Load.Payloads {
 			rt := p.Ratios()
 			g = append(g,
-				goal{p.Payload.Name + ": req/s, app / reference", fmt.Sprintf("≥ %.1f", goalRPSRatio), fmt.Sprintf("%.2f", rt.RPS), rt.RPS >= goalRPSRatio},
-				goal{p.Payload.Name + ": p99 latency, app / reference", fmt.Sprintf("≤ %.1f", goalP99Ratio), fmt.Sprintf("%.2f", rt.P99), rt.P99 <= goalP99Ratio})
+				goal{p.Payload.Name + ": req/s, app / reference", fmt.Sprintf("≥ %.1f", goalRPSRatio), fmt.Sprintf("%.3f", rt.RPS), rt.RPS >= goalRPSRatio},
+				goal{p.Payload.Name + ": p99 latency, app / reference", fmt.Sprintf("≤ %.1f", goalP99Ratio), fmt.Sprintf("%.3f", rt.P99), rt.P99 <= goalP99Ratio})
 		}
 		idle, load := mb(r.Load.IdleApp), mb(max(r.Load.MaxRSSApp(), r.Load.HWMApp))
 		g = append(g,

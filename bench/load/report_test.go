@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReportRenders(t *testing.T) {
+	rounds := func(server string, rps float64, p99 int64, rss int64) []round {
+		var out []round
+		for n := 1; n <= 3; n++ {
+			out = append(out, round{Server: server, N: n, CPU: 10 * time.Second,
+				Wrk: wrkResult{Requests: int64(rps * 10), DurationUS: 10_000_000, P50US: 500, P99US: p99}, RSSMax: rss, HWM: rss})
+		}
+		return out
+	}
+	var benches benchSet
+	if err := parseBench(strings.NewReader(strings.Replace(sampleBench, "PASS\n", "BenchmarkFloorHMAC-2 1000 550 ns/op 0 B/op 0 allocs/op\nPASS\n", 1)), &benches); err != nil {
+		t.Fatal(err)
+	}
+	r := &report{
+		Started: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC), Finished: time.Date(2026, 11, 23, 3, 5, 0, 0, time.UTC),
+		Machine:    machine{CPUs: 2, CPUModel: "Test CPU", MemTotal: 8 << 30, GoVersion: "go1.26 linux/amd64"},
+		LoadBefore: "1.00 1.00 1.00", LoadAfter: "2.00 2.00 2.00", LoadEnd: "3.00 3.00 3.00",
+		LoadConfig: loadConfig{Installations: 10000, ActiveTeams: 1000, Rounds: 3, Conns: 32, Warmup: 3 * time.Second, Duration: 10 * time.Second},
+		Load: &loadResults{
+			IdleApp: 15 << 20, IdleRef: 7 << 20, HWMApp: 35 << 20, HWMRef: 13 << 20,
+			Payloads: []payloadResult{
+				{Payload: payload{Name: "command", Bodies: [][]byte{[]byte("command=%2Fticket")}}, App: rounds("app", 9000, 3000, 30<<20), Ref: rounds("reference", 10000, 2500, 12<<20)},
+				{Payload: payload{Name: "event", Bodies: [][]byte{[]byte(`{"type":"event_callback"}`)}}, App: rounds("app", 5000, 9000, 35<<20), Ref: rounds("reference", 10000, 2000, 12<<20)},
+			},
+		},
+		Benches:  &benches,
+		Profiles: []profile{{Bench: "HandlerEvent", Top: []profileLine{{40, 40, "crypto/sha256.block"}}}},
+	}
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	if err := r.write(path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(data)
+	for _, want := range []string{
+		"| CPU model (/proc/cpuinfo) | Test CPU |",
+		"| command: req/s, app / reference | ≥ 0.8 | 0.900 | yes |",
+		"| event: req/s, app / reference | ≥ 0.8 | 0.500 | **no** |",
+		"| event: p99 latency, app / reference | ≤ 1.5 | 4.500 | **no** |",
+		"| app RSS under load (peak: VmHWM) | ≤ 40 MB | 35.0 MB | yes |",
+		"| signature.Verify allocations | 0 allocs/op | 0 allocs/op | yes |",
+		"| signature.Verify / pooled crypto/hmac floor (~300-byte body) | ≤ 1.2 | 1.09 (600 ns vs 550 ns) | yes |",
+		"| `Verify` | 600 ns (590 ns–610 ns) | 0 | 0 |",
+		"| `FindBot/installations=1000` | 40.0 µs | 2000 | 50 |",
+		"| `crypto/sha256.block` | 40.0 | 40.0 |",
+		"command=%2Fticket",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "<no value>") {
+		t.Error("report has a missing template value")
+	}
+}
