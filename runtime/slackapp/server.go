@@ -217,12 +217,14 @@ func (a *App) installURL(r *http.Request) string {
 // Run serves the app until ctx is canceled or the process gets SIGTERM or
 // SIGINT, then shuts down gracefully: it stops accepting requests, lets
 // running ones finish, and drains the worker pool, all within
-// Config.ShutdownTimeout. With Config.SocketMode it runs a Socket Mode
-// connection instead of an HTTP server.
+// Config.ShutdownTimeout. With Config.SocketMode Slack's traffic comes over
+// a Socket Mode connection instead; a Socket Mode app that is distributed
+// with OAuth still serves HTTP on HOST:PORT, for the install page, the OAuth
+// redirect and /healthz.
 func (a *App) Run(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if a.cfg.SocketMode {
+	if a.cfg.SocketMode && a.flow == nil {
 		return a.RunSocketMode(ctx)
 	}
 	addr := net.JoinHostPort(a.cfg.Host, strconv.Itoa(a.cfg.Port))
@@ -230,12 +232,56 @@ func (a *App) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("slackapp: listening on %s: %w; set PORT to a free port (and HOST to a local address)", addr, err)
 	}
-	return a.Serve(ctx, ln)
+	if !a.cfg.SocketMode {
+		return a.Serve(ctx, ln)
+	}
+	return a.runSocketModeWithHTTP(ctx, ln)
+}
+
+// runSocketModeWithHTTP runs the Socket Mode connection and, beside it, the
+// HTTP server for the OAuth routes; when either stops, so does the other.
+func (a *App) runSocketModeWithHTTP(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.log.Info("listening for the install flow", "addr", ln.Addr().String())
+	httpErr := make(chan error, 1)
+	go func() {
+		err := a.serveHTTP(ctx, ln)
+		cancel()
+		httpErr <- err
+	}()
+	err := a.RunSocketMode(ctx)
+	cancel()
+	if herr := <-httpErr; err == nil {
+		err = herr
+	}
+	return err
 }
 
 // Serve is Run on a listener of your own (HTTP only; it takes ownership of
 // ln).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.log.Info("listening", "addr", ln.Addr().String())
+	a.runRotation(ctx)
+	err := a.serveHTTP(ctx, ln)
+	if ctx.Err() == nil {
+		return err // the server failed while ctx is still live
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if derr := a.Drain(sctx); err == nil && derr != nil {
+		err = fmt.Errorf("slackapp: graceful shutdown: %w", derr)
+	}
+	if err != nil {
+		return err
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// serveHTTP serves a.Handler on ln until ctx is canceled, then shuts the
+// server down within Config.ShutdownTimeout.
+func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: ReadHeaderTimeout,
@@ -245,8 +291,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	a.log.Info("listening", "addr", ln.Addr().String())
-	a.runRotation(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -257,13 +301,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	if derr := a.Drain(sctx); err == nil {
-		err = derr
-	}
-	if err != nil {
+	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("slackapp: graceful shutdown: %w", err)
 	}
-	a.log.Info("stopped")
 	return nil
 }

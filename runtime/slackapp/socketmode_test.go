@@ -3,8 +3,11 @@ package slackapp_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/slackgen/slackgen/runtime/installstore/memstore"
 	"github.com/slackgen/slackgen/runtime/slackapp"
 	"github.com/slackgen/slackgen/runtime/slackapp/slackapptest"
 )
@@ -184,6 +188,85 @@ func TestSocketModeConnection(t *testing.T) {
 			t.Fatalf("Run: %v", err)
 		}
 	case <-time.After(8 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+// TestSocketModeWithOAuthServesInstallRoutes: a Socket Mode app distributed
+// with OAuth gets Slack's traffic over the socket, but the install page, the
+// redirect and /healthz are still served over HTTP on HOST:PORT.
+func TestSocketModeWithOAuthServesInstallRoutes(t *testing.T) {
+	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/apps.connections.open":
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"})
+		case "/ws":
+			conn, err := upgrader.Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_ = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+			for {
+				if _, _, err := conn.ReadMessage(); err != nil {
+					return
+				}
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	app, err := slackapp.New(&slackapp.Config{
+		AppToken: "xapp-1-test", SocketMode: true, SlackURL: srv.URL, Host: "127.0.0.1", Port: port,
+		ClientID: "123.456", ClientSecret: "client-secret", StateSecret: "state-secret-state-secret-state-secret",
+		BotScopes: []string{"commands"}, AppName: "Socket App",
+	}, slackapp.WithInstallationStore(memstore.New()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- app.Run(ctx) }()
+
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	var resp *http.Response
+	for deadline := time.Now().Add(8 * time.Second); ; {
+		resp, err = http.Get(base + "/slack/install")
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("install page over HTTP: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Socket App") {
+		t.Fatalf("install page: status %d:\n%s", resp.StatusCode, body)
+	}
+	if resp, err := http.Get(base + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %v %v", resp, err)
+	}
+	cancel()
+	select {
+	case err := <-runErr:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after cancel")
 	}
 }
