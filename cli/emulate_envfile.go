@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/slackgen/slackgen/internal/atomicfile"
 )
 
 // writeEnvFile sets the KEY=value pairs of kv in the env file at path,
@@ -53,38 +54,7 @@ func writeEnvFile(path string, kv []string) error {
 			fmt.Fprintf(&out, "%s=%s\n", k, set[k])
 		}
 	}
-	return writeFileAtomic(path, out.Bytes(), 0o600)
-}
-
-// writeFileAtomic writes data to a temporary file next to path and renames
-// it over path, so readers never see a partial file.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename there is nothing to remove
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, out.Bytes(), 0o600)
 }
 
 // readEnvValue returns the value of key in the env file at path.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/slackgen/slackgen/generator"
+	"github.com/slackgen/slackgen/internal/atomicfile"
 	"github.com/slackgen/slackgen/manifest"
 )
 
@@ -346,7 +347,7 @@ func (o *initOptions) projectPaths(dir string) (templates, runtimeDir string, er
 		if fi, err := os.Stat(o.templates); err != nil || !fi.IsDir() {
 			return "", "", usageError("--templates %s: not a directory; give the folder holding your template overrides", o.templates)
 		}
-		if templates, err = relToProject(dir, o.templates); err != nil {
+		if templates, err = generator.RelativePath(dir, o.templates); err != nil {
 			return "", "", usageError("--templates: %w", err)
 		}
 	}
@@ -357,47 +358,14 @@ func (o *initOptions) projectPaths(dir string) (templates, runtimeDir string, er
 		return templates, "", nil
 	}
 	for _, cand := range []string{filepath.Join(o.runtimeDir, "runtime"), o.runtimeDir} {
-		if isRuntimeModuleDir(cand) {
-			if runtimeDir, err = relToProject(dir, cand); err != nil {
+		if generator.IsRuntimeModuleDir(cand) {
+			if runtimeDir, err = generator.RelativePath(dir, cand); err != nil {
 				return "", "", usageError("--runtime-dir: %w", err)
 			}
 			return templates, runtimeDir, nil
 		}
 	}
 	return "", "", usageError("--runtime-dir %s: no slackgen checkout there (looked for runtime/go.mod declaring module %s)", o.runtimeDir, generator.RuntimeModule)
-}
-
-// relToProject returns target relative to dir, both taken from the working
-// directory.
-func relToProject(dir, target string) (string, error) {
-	absDir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	absTarget, err := filepath.Abs(target)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(absDir, absTarget)
-	if err != nil {
-		return "", fmt.Errorf("%s is not reachable from %s: %w", target, dir, err)
-	}
-	return filepath.ToSlash(rel), nil
-}
-
-// isRuntimeModuleDir reports whether dir/go.mod declares slackgen's runtime
-// module.
-func isRuntimeModuleDir(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return false
-	}
-	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
-			return strings.Trim(strings.TrimSpace(rest), `"`) == generator.RuntimeModule
-		}
-	}
-	return false
 }
 
 // checkProjectDir refuses a non-empty directory that is not a slackgen
@@ -551,7 +519,7 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 		if status[i] == "unchanged" {
 			continue
 		}
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
 			return failf("%w", err)
 		}
 	}

@@ -31,7 +31,7 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 		t.Skip("the go command is not on PATH")
 	}
 	runtimeDir, err := filepath.Abs(filepath.Join("..", "runtime"))
-	if err != nil || !isRuntimeModule(runtimeDir) {
+	if err != nil || !IsRuntimeModuleDir(runtimeDir) {
 		t.Fatalf("the in-repo runtime module is not at %s", runtimeDir)
 	}
 	cases, err := filepath.Glob("testdata/cases/*")

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slackgen/slackgen/internal/atomicfile"
 )
 
 // ConfigFile is the name of a project's slackgen configuration file.
@@ -171,7 +173,7 @@ func (c *Config) Save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data, 0o644)
+	return atomicfile.WriteKeepMode(path, data, 0o644)
 }
 
 // ManifestPath returns the manifest file of the project in dir.

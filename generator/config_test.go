@@ -100,7 +100,7 @@ func TestFindRuntimeDir(t *testing.T) {
 	if !ok {
 		t.Skip("not built from a slackgen checkout")
 	}
-	if !isRuntimeModule(dir) || !filepath.IsAbs(dir) {
+	if !IsRuntimeModuleDir(dir) || !filepath.IsAbs(dir) {
 		t.Errorf("FindRuntimeDir() = %q: not the runtime module", dir)
 	}
 }

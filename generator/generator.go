@@ -30,6 +30,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/slackgen/slackgen/internal/atomicfile"
 )
 
 // GeneratedHeader is the first line of every generated Go file. Other
@@ -252,7 +254,7 @@ func Generate(opts Options) (*Result, error) {
 // go.mod or any Go file changed (go mod tidy is then due).
 func apply(dir string, pr *prepared, res *Result, lockPath string, lockData []byte) (goChanged bool, err error) {
 	if pr.saveConfig {
-		if err := writeFileAtomic(pr.cfgPath, pr.cfgData, 0o644); err != nil {
+		if err := writeProjectFile(pr.cfgPath, pr.cfgData); err != nil {
 			return false, err
 		}
 	}
@@ -260,7 +262,7 @@ func apply(dir string, pr *prepared, res *Result, lockPath string, lockData []by
 		path := filepath.Join(dir, filepath.FromSlash(f.Path))
 		switch f.Status {
 		case Created, Updated:
-			if err := writeFileAtomic(path, f.content, 0o644); err != nil {
+			if err := writeProjectFile(path, f.content); err != nil {
 				return goChanged, fmt.Errorf("%w\nthe files before it were written, the lock was not: fix the cause and rerun", err)
 			}
 			if f.Path == "go.mod" || strings.HasSuffix(f.Path, ".go") {
@@ -273,11 +275,21 @@ func apply(dir string, pr *prepared, res *Result, lockPath string, lockData []by
 		}
 	}
 	if res.LockChanged {
-		if err := writeFileAtomic(lockPath, lockData, 0o644); err != nil {
+		if err := writeProjectFile(lockPath, lockData); err != nil {
 			return goChanged, err
 		}
 	}
 	return goChanged, nil
+}
+
+// writeProjectFile writes a project file atomically, creating its directory. An
+// existing file keeps its permission bits (a chmod +x survives
+// regeneration); a new one gets 0644.
+func writeProjectFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("creating directory for %s: %w", path, err)
+	}
+	return atomicfile.WriteKeepMode(path, data, 0o644)
 }
 
 // plan compares the rendered files with the disk and the previous lock.
@@ -371,8 +383,11 @@ func goModTidy(dir string) error {
 	return nil
 }
 
-// relativeTo returns target relative to base, slash-separated.
-func relativeTo(base, target string) (string, error) {
+// RelativePath returns target relative to base, slash-separated, as
+// slackgen.yaml records paths. Relative arguments are taken from the working
+// directory. It fails when target cannot be reached from base (on Windows, a
+// different volume).
+func RelativePath(base, target string) (string, error) {
 	absBase, err := filepath.Abs(base)
 	if err != nil {
 		return "", err
@@ -383,7 +398,7 @@ func relativeTo(base, target string) (string, error) {
 	}
 	rel, err := filepath.Rel(absBase, absTarget)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s is not reachable from %s: %w", target, base, err)
 	}
 	return filepath.ToSlash(rel), nil
 }
@@ -415,7 +430,7 @@ func prepare(dir, version, templatesDir string, validate bool) (*prepared, error
 	pr := &prepared{cfgPath: cfgPath}
 	if templatesDir != "" {
 		tdir := templatesDir
-		if rel, err := relativeTo(dir, tdir); err == nil {
+		if rel, err := RelativePath(dir, tdir); err == nil {
 			tdir = rel
 		}
 		if tdir != cfg.Templates {

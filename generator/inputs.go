@@ -137,7 +137,7 @@ func setRuntime(app *App, dir string, cfg *Config, version string) error {
 		app.RuntimeVersion = version
 	default:
 		if rt, ok := FindRuntimeDir(); ok {
-			if rel, err := relativeTo(dir, rt); err == nil {
+			if rel, err := RelativePath(dir, rt); err == nil {
 				app.RuntimeReplace = rel
 				return nil
 			}

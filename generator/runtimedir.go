@@ -94,7 +94,7 @@ func FindRuntimeDir() (string, bool) {
 	for _, start := range starts {
 		for dir := start; ; {
 			cand := filepath.Join(dir, "runtime")
-			if isRuntimeModule(cand) {
+			if IsRuntimeModuleDir(cand) {
 				return cand, true
 			}
 			parent := filepath.Dir(dir)
@@ -107,8 +107,10 @@ func FindRuntimeDir() (string, bool) {
 	return "", false
 }
 
-// isRuntimeModule reports whether dir holds the runtime module's go.mod.
-func isRuntimeModule(dir string) bool {
+// IsRuntimeModuleDir reports whether dir holds a go.mod declaring
+// slackgen's runtime module (RuntimeModule): dir is the runtime/ directory
+// of a slackgen checkout.
+func IsRuntimeModuleDir(dir string) bool {
 	f, err := os.Open(filepath.Join(dir, "go.mod"))
 	if err != nil {
 		return false
