@@ -19,7 +19,7 @@ type Call struct {
 	Enterprise string         `json:"enterprise,omitempty"`
 	User       string         `json:"user,omitempty"`       // set for user tokens
 	TokenType  string         `json:"token_type,omitempty"` // bot, user or config
-	Params     map[string]any `json:"params,omitempty"`     // form fields or JSON body, without token, client_secret, refresh_token, code
+	Params     map[string]any `json:"params,omitempty"`     // form fields or JSON body, without token, client_secret, refresh_token, code, code_verifier
 	OK         bool           `json:"ok"`
 	Error      string         `json:"error,omitempty"`
 }

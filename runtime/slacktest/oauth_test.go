@@ -281,6 +281,11 @@ func TestPKCE(t *testing.T) {
 	if err != nil || resp.AccessToken == "" {
 		t.Fatalf("PKCE exchange: %+v, %v", resp, err)
 	}
+	for _, call := range srv.CallsTo("oauth.v2.access") {
+		if v, leaked := call.Params["code_verifier"]; leaked {
+			t.Errorf("the PKCE code_verifier was captured: %v", v)
+		}
+	}
 	if _, err := slack.RefreshOAuthV2TokenContext(ctx, http.DefaultClient, c.ClientID, "", resp.RefreshToken, api); err != nil {
 		t.Errorf("public refresh: %v", err)
 	}

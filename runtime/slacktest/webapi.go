@@ -64,7 +64,8 @@ func (r *apiRequest) raw(key string) json.RawMessage {
 	return b
 }
 
-// params is what a Call captures: every parameter but secrets.
+// params is what a Call captures: every parameter but secrets (tokens,
+// client secret, authorization code, PKCE code verifier).
 func (r *apiRequest) params() map[string]any {
 	out := map[string]any{}
 	for k, v := range r.body {
@@ -73,7 +74,7 @@ func (r *apiRequest) params() map[string]any {
 	for k := range r.form {
 		out[k] = r.form.Get(k)
 	}
-	for _, secret := range []string{"token", "client_secret", "refresh_token", "code"} {
+	for _, secret := range []string{"token", "client_secret", "refresh_token", "code", "code_verifier"} {
 		delete(out, secret)
 	}
 	if len(out) == 0 {
