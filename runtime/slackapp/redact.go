@@ -2,6 +2,7 @@ package slackapp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -46,7 +47,9 @@ func sensitiveKey(key string) bool {
 //
 // Attributes whose key contains secret, token, password, authorization,
 // cookie or signature are replaced whole; any other string (and any error or
-// Stringer) has the Slack tokens inside it masked.
+// Stringer) has the Slack tokens inside it masked. Any other value (a struct,
+// map or slice) whose JSON or %+v form holds a Slack token is logged as that
+// form, masked.
 func RedactAttr(_ []string, a slog.Attr) slog.Attr {
 	return redactAttr(a)
 }
@@ -74,9 +77,30 @@ func redactAttr(a slog.Attr) slog.Attr {
 			return slog.String(a.Key, RedactString(x.String()))
 		case []byte:
 			return slog.String(a.Key, RedactString(string(x)))
+		default:
+			// A struct, map or slice (an *installstore.Installation, say)
+			// is encoded by the next handler, tokens included: when its
+			// JSON or %+v form holds a token, log that form masked.
+			if s, ok := redactAny(x); ok {
+				return slog.String(a.Key, s)
+			}
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// redactAny returns the masked JSON (or, when it has no JSON form, %+v) form
+// of x and true when that form holds a Slack token; otherwise false.
+func redactAny(x any) (string, bool) {
+	if b, err := json.Marshal(x); err == nil {
+		if s := string(b); RedactString(s) != s {
+			return RedactString(s), true
+		}
+	}
+	if s := fmt.Sprintf("%+v", x); RedactString(s) != s {
+		return RedactString(s), true
+	}
+	return "", false
 }
 
 // RedactingHandler wraps a slog.Handler and masks secrets in every record:

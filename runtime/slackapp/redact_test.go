@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slackgen/slackgen/runtime/installstore"
 	"github.com/slackgen/slackgen/runtime/slackapp"
 	"github.com/slackgen/slackgen/runtime/slackapp/slackapptest"
 )
@@ -36,6 +37,10 @@ func TestRedactingHandler(t *testing.T) {
 		{"groups and With", func(l *slog.Logger) {
 			l.With("bot_token", "xoxb-with-1").WithGroup("g").Info("m", slog.Group("inner", "token", "plain-77", "note", "xoxb-grp-2"))
 		}, []string{"with-1", "plain-77", "grp-2"}, []string{`"inner":{"token":"[REDACTED]","note":"xoxb-[REDACTED]"}`}},
+		{"structs, pointers and maps", func(l *slog.Logger) {
+			inst := &installstore.Installation{TeamID: "T1", BotToken: "xoxb-1-struct", BotRefreshToken: "xoxe-1-refresh"}
+			l.Info("m", "installation", inst, "copy", *inst, "m", map[string]string{"t": "xoxp-1-map"}, "list", []string{"xoxb-1-list"})
+		}, []string{"1-struct", "1-refresh", "1-map", "1-list"}, []string{"xoxb-[REDACTED]", "T1"}},
 		{"harmless values pass", func(l *slog.Logger) { l.Info("installed", "team_id", "T123", "tokens", 3) },
 			nil, []string{`"team_id":"T123"`}},
 	}
