@@ -119,17 +119,12 @@ func postResponse(ctx context.Context, hc *http.Client, url string, r *Response)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("slackapp: building the response_url request: %w", err)
+		return fmt.Errorf("slackapp: building the response_url request: %w", withoutURL(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		// The URL carries a secret path; report the error without it.
-		var ue interface{ Unwrap() error }
-		if errors.As(err, &ue) && ue.Unwrap() != nil {
-			err = ue.Unwrap()
-		}
-		return fmt.Errorf("slackapp: posting to response_url: %w", err)
+		return fmt.Errorf("slackapp: posting to response_url: %w", withoutURL(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -137,6 +132,16 @@ func postResponse(ctx context.Context, hc *http.Client, url string, r *Response)
 		return fmt.Errorf("slackapp: response_url answered %s; it is valid for 30 minutes and 5 responses", resp.Status)
 	}
 	return nil
+}
+
+// withoutURL drops the URL from err (a *url.Error names it): a
+// response_url carries a secret path.
+func withoutURL(err error) error {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) && ue.Unwrap() != nil {
+		return ue.Unwrap()
+	}
+	return err
 }
 
 // acker sends a command's ack exactly once: the handler's answer, an early

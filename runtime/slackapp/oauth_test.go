@@ -156,6 +156,11 @@ func TestRespondErrorHidesURL(t *testing.T) {
 	if err := c.Respond(slackapp.Text("x")); err == nil || strings.Contains(err.Error(), "SECRETPATH") {
 		t.Fatalf("error %v", err)
 	}
+	// A URL that does not even parse.
+	c.ResponseURL = "https://hooks.slack.com/commands/SECRETPATH\x7f"
+	if err := c.Respond(slackapp.Text("x")); err == nil || strings.Contains(err.Error(), "SECRETPATH") {
+		t.Fatalf("error %v", err)
+	}
 }
 
 // TestTokenRotationOnRequestPath: an installation whose rotating bot token
