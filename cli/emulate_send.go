@@ -161,14 +161,15 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 	deadline := time.Now().Add(o.wait)
 	var resp *http.Response
 	var base string
-	seen := 0 // messages captured before this send
+	seen := 0                   // messages captured before this send
+	var last *slacktest.Message // the newest of them
 	for attempt := 0; ; attempt++ {
 		var uerr error
 		base, uerr = o.emulatorURL()
 		if uerr == nil {
 			if o.follow > 0 {
-				if msgs, err := fetchMessages(ctx, client, base); err == nil {
-					seen = len(msgs)
+				if msgs, err := fetchMessages(ctx, client, base); err == nil && len(msgs) > 0 {
+					seen, last = len(msgs), &msgs[len(msgs)-1]
 				}
 			}
 			hreq, rerr := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_emulator/send/"+kind, bytes.NewReader(body))
@@ -217,7 +218,7 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 		return failf("%s", strings.TrimPrefix(res.Error, "slacktest: "))
 	}
 	if o.follow > 0 {
-		return followMessages(ctx, e, client, base, seen, o.follow)
+		return followMessages(ctx, e, client, base, seen, last, o.follow)
 	}
 	return nil
 }
@@ -240,8 +241,9 @@ func fetchMessages(ctx context.Context, client *http.Client, base string) ([]sla
 	return msgs, nil
 }
 
-// followMessages prints what the app posts after the reply, for d.
-func followMessages(ctx context.Context, e *env, client *http.Client, base string, seen int, d time.Duration) error {
+// followMessages prints what the app posts after the reply, for d. seen
+// messages were captured before, the newest being last (nil when none).
+func followMessages(ctx context.Context, e *env, client *http.Client, base string, seen int, last *slacktest.Message, d time.Duration) error {
 	end := time.Now().Add(d)
 	for time.Now().Before(end) {
 		select {
@@ -253,10 +255,7 @@ func followMessages(ctx context.Context, e *env, client *http.Client, base strin
 		if err != nil {
 			return failf("following the conversation: %w", err)
 		}
-		if len(msgs) < seen { // the emulator was reset
-			seen = 0
-		}
-		for _, m := range msgs[seen:] {
+		for _, m := range unseen(msgs, seen, last) {
 			if m.From != "app" || m.Via == "reply" {
 				continue
 			}
@@ -270,7 +269,35 @@ func followMessages(ctx context.Context, e *env, client *http.Client, base strin
 			}
 			fmt.Fprintf(e.stdout, "[%s %s] %s\n", m.Via, strings.TrimSpace(where), text)
 		}
-		seen = len(msgs)
+		if seen = len(msgs); seen > 0 {
+			last = &msgs[seen-1]
+		}
 	}
 	return nil
+}
+
+// unseen returns the messages of msgs not seen yet, given that seen
+// messages were seen, the newest being last. When the list only grew, they
+// are those past seen. Past its cap the emulator forgets its oldest
+// messages, so the list keeps its length: they are those after last. When
+// last is gone (the emulator was reset), every message is new.
+func unseen(msgs []slacktest.Message, seen int, last *slacktest.Message) []slacktest.Message {
+	if last == nil || seen == 0 {
+		return msgs[min(seen, len(msgs)):]
+	}
+	if seen <= len(msgs) && sameMessage(msgs[seen-1], *last) {
+		return msgs[seen:]
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if sameMessage(msgs[i], *last) {
+			return msgs[i+1:]
+		}
+	}
+	return msgs
+}
+
+func sameMessage(a, b slacktest.Message) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
