@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 )
 
@@ -98,8 +99,15 @@ func (s *Server) Send(ctx context.Context, kind string, req SendRequest) (*Reply
 
 // handleSend serves POST /_emulator/send/{kind}: it signs and forwards
 // traffic to the app and answers with a SendResult (502 when the app could
-// not be reached, 400 for a bad request).
+// not be reached, 400 for a bad request). The body must be sent as
+// application/json: a web page can post a text/plain body to the emulator
+// across origins without a CORS preflight, and must not get signed traffic
+// (an uninstall, say) sent to the app that way (415).
 func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		writeJSON(w, http.StatusUnsupportedMediaType, SendResult{Error: "send the SendRequest as Content-Type: application/json"})
+		return
+	}
 	var req SendRequest
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err == nil && len(body) > 0 {

@@ -108,6 +108,17 @@ func TestControlSend(t *testing.T) {
 	if status, res := postJSON(t, srv.URL()+"/_emulator/send/command", `{`); status != 400 || res.Error == "" {
 		t.Errorf("bad JSON: %d %+v", status, res)
 	}
+	// A web page may post text/plain cross-origin without a preflight: it
+	// must not make the emulator send signed traffic to the app.
+	before := len(srv.Messages())
+	resp, err := http.Post(srv.URL()+"/_emulator/send/uninstall", "text/plain", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType || len(srv.Messages()) != before {
+		t.Errorf("text/plain send: %d, %d messages (was %d); want 415 and nothing sent", resp.StatusCode, len(srv.Messages()), before)
+	}
 	fa.Close()
 	if status, res := postJSON(t, srv.URL()+"/_emulator/send/command", `{"command":"/x"}`); status != 502 || !strings.Contains(res.Error, "did not answer") {
 		t.Errorf("app down: %d %+v", status, res)
