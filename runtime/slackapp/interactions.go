@@ -180,7 +180,9 @@ func (a *App) afterAck(ctx context.Context, cb *slack.InteractionCallback, log *
 	}
 	job := func() {
 		defer a.recoverHandler(log)
-		c := a.authorizeInteraction(ctx, cb, log)
+		// The job runs after the ack, when the request's context is
+		// canceled: authorize without its cancellation, as events do.
+		c := a.authorizeInteraction(context.WithoutCancel(ctx), cb, log)
 		if c == nil {
 			return
 		}
