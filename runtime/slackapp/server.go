@@ -240,6 +240,7 @@ func (a *App) Run(ctx context.Context) error {
 
 // runSocketModeWithHTTP runs the Socket Mode connection and, beside it, the
 // HTTP server for the OAuth routes; when either stops, so does the other.
+// Handlers are drained once both have stopped taking requests.
 func (a *App) runSocketModeWithHTTP(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -250,10 +251,13 @@ func (a *App) runSocketModeWithHTTP(ctx context.Context, ln net.Listener) error 
 		cancel()
 		httpErr <- err
 	}()
-	err := a.RunSocketMode(ctx)
+	err := a.runSocket(ctx)
 	cancel()
 	if herr := <-httpErr; err == nil {
 		err = herr
+	}
+	if derr := a.drainForShutdown(); err == nil {
+		err = derr
 	}
 	return err
 }
@@ -267,9 +271,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if ctx.Err() == nil {
 		return err // the server failed while ctx is still live
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-	defer cancel()
-	if derr := a.Drain(sctx); err == nil && derr != nil {
+	if derr := a.drainForShutdown(); err == nil && derr != nil {
 		err = fmt.Errorf("slackapp: graceful shutdown: %w", derr)
 	}
 	if err != nil {

@@ -21,6 +21,16 @@ type SocketAcker interface {
 // handlers as HTTP, until ctx is done; then it drains running handlers.
 // Run calls it when Config.SocketMode is set.
 func (a *App) RunSocketMode(ctx context.Context) error {
+	err := a.runSocket(ctx)
+	if derr := a.drainForShutdown(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+// runSocket runs the Socket Mode connection until ctx is done, without
+// draining the handlers it started.
+func (a *App) runSocket(ctx context.Context) error {
 	if a.cfg.AppToken == "" {
 		return &MissingConfigError{Vars: []string{EnvAppToken}}
 	}
@@ -48,13 +58,17 @@ func (a *App) RunSocketMode(ctx context.Context) error {
 	err := sm.RunContext(runCtx)
 	cancel()
 	<-done
-	sctx, scancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-	defer scancel()
-	derr := a.Drain(sctx)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("slackapp: Socket Mode: %w; check SLACK_APP_TOKEN (scope connections:write) and that Socket Mode is enabled for the app", err)
 	}
-	return derr
+	return nil
+}
+
+// drainForShutdown drains running handlers within Config.ShutdownTimeout.
+func (a *App) drainForShutdown() error {
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	return a.Drain(sctx)
 }
 
 // DispatchSocketEvent routes one Socket Mode event to the app's handlers
