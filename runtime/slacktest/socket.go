@@ -112,6 +112,13 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &socketConn{appID: appID, ws: ws}
 	s.mu.Lock()
+	if s.closing {
+		// closeSockets ran while this connection was upgrading: it did not
+		// see it, so close it here rather than leave Close waiting on it.
+		s.mu.Unlock()
+		ws.Close()
+		return
+	}
 	s.socket.conns[c] = struct{}{}
 	n := 0
 	for o := range s.socket.conns {
