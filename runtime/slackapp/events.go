@@ -205,8 +205,14 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 	}
 	if !ok {
 		a.dedupe.release(ev.EventID)
-		a.log.Warn("worker pool full: refused an event so that Slack retries it; raise Config.Workers or QueueSize",
-			"type", ev.Type, "event_id", ev.EventID, "workers", a.cfg.Workers, "queue", a.cfg.QueueSize)
+		if wait {
+			// Socket Mode acked the envelope already: Slack will not retry it.
+			a.log.Warn("shutting down: dropped an event that was waiting for a worker",
+				"type", ev.Type, "event_id", ev.EventID)
+		} else {
+			a.log.Warn("worker pool full: refused an event so that Slack retries it; raise Config.Workers or QueueSize",
+				"type", ev.Type, "event_id", ev.EventID, "workers", a.cfg.Workers, "queue", a.cfg.QueueSize)
+		}
 		return eventBusy, env
 	}
 	return eventAccepted, env
