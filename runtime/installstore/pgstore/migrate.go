@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/slackgen/slackgen/runtime/installstore/internal/core"
 )
 
 // migrations are applied in order; migrations[i] brings the schema to
@@ -52,33 +54,23 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':slackgen_installations:migrate', 0))"); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS slackgen_installations_schema_version (version INTEGER NOT NULL)`); err != nil {
-			return err
-		}
-		var have int
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM slackgen_installations_schema_version`).Scan(&have); err != nil {
-			return err
-		}
-		if have > len(migrations) {
-			return fmt.Errorf("the database has schema version %d but this runtime knows up to %d; upgrade github.com/slackgen/slackgen/runtime", have, len(migrations))
-		}
-		for v := have; v < len(migrations); v++ {
-			if _, err := tx.Exec(ctx, migrations[v]); err != nil {
-				return fmt.Errorf("migration %d: %w", v+1, err)
-			}
-		}
-		if have < len(migrations) {
-			if _, err := tx.Exec(ctx, `DELETE FROM slackgen_installations_schema_version`); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO slackgen_installations_schema_version (version) VALUES ($1)`, len(migrations)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return core.Migrate(ctx, pgMigrator{tx}, "slackgen_installations_schema_version", migrations)
 	})
 	if err != nil {
 		return fmt.Errorf("pgstore: migrating the schema: %w", err)
 	}
 	return nil
+}
+
+// pgMigrator adapts a pgx transaction to core.Migrator.
+type pgMigrator struct{ tx pgx.Tx }
+
+func (m pgMigrator) Exec(ctx context.Context, query string) error {
+	_, err := m.tx.Exec(ctx, query)
+	return err
+}
+
+func (m pgMigrator) QueryInt(ctx context.Context, query string) (n int, err error) {
+	err = m.tx.QueryRow(ctx, query).Scan(&n)
+	return n, err
 }

@@ -3,7 +3,8 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
-	"fmt"
+
+	"github.com/slackgen/slackgen/runtime/installstore/internal/core"
 )
 
 // migrations are applied in order; migrations[i] brings the schema to
@@ -47,29 +48,19 @@ var SchemaVersion = len(migrations)
 
 func (s *Store) migrate(ctx context.Context) error {
 	return s.inTx(ctx, "migrating the schema", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
-			return err
-		}
-		var have int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&have); err != nil {
-			return err
-		}
-		if have > len(migrations) {
-			return fmt.Errorf("the database has schema version %d but this runtime knows up to %d; upgrade github.com/slackgen/slackgen/runtime", have, len(migrations))
-		}
-		for v := have; v < len(migrations); v++ {
-			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-				return fmt.Errorf("migration %d: %w", v+1, err)
-			}
-		}
-		if have < len(migrations) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, len(migrations)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return core.Migrate(ctx, sqlMigrator{tx}, "schema_version", migrations)
 	})
+}
+
+// sqlMigrator adapts a database/sql transaction to core.Migrator.
+type sqlMigrator struct{ tx *sql.Tx }
+
+func (m sqlMigrator) Exec(ctx context.Context, query string) error {
+	_, err := m.tx.ExecContext(ctx, query)
+	return err
+}
+
+func (m sqlMigrator) QueryInt(ctx context.Context, query string) (n int, err error) {
+	err = m.tx.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
 }
