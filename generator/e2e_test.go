@@ -30,21 +30,7 @@ func TestMultiWorkspaceExampleEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs an example app; skipped with -short")
 	}
-	dir, err := filepath.Abs(filepath.Join("..", "examples", "multi-workspace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Load(filepath.Join(dir, "manifest.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "app")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the example: %v\n%s", err, out)
-	}
+	m, bin := buildExample(t, "multi-workspace")
 
 	port := freePort(t)
 	appURL := "http://127.0.0.1:" + strconv.Itoa(port)
@@ -177,17 +163,38 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startApp starts cmd and waits (at most 20 s) until healthz answers 200.
-// The returned function stops the app (SIGINT, then kill after 10 s) and,
-// when the test failed, logs what the app printed.
-func startApp(t *testing.T, cmd *exec.Cmd, healthz string) (stop func()) {
+// buildExample builds examples/<name> (GOWORK=off, as a user would) and
+// returns its manifest and the binary's path.
+func buildExample(t *testing.T, name string) (*manifest.Manifest, string) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load(filepath.Join(dir, "manifest.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building examples/%s: %v\n%s", name, err, out)
+	}
+	return m, bin
+}
+
+// runApp starts cmd. stop stops it (SIGINT, then kill after 10 s) and, when
+// the test failed, logs what the app printed; exited receives cmd's exit.
+func runApp(t *testing.T, cmd *exec.Cmd) (stop func(), exited chan error) {
 	t.Helper()
 	var logs strings.Builder
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
+	exited = make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stop = func() {
 		_ = cmd.Process.Signal(os.Interrupt)
@@ -201,6 +208,15 @@ func startApp(t *testing.T, cmd *exec.Cmd, healthz string) (stop func()) {
 			t.Logf("app output:\n%s", logs.String())
 		}
 	}
+	return stop, exited
+}
+
+// startApp starts cmd and waits (at most 20 s) until healthz answers 200.
+// The returned function stops the app (SIGINT, then kill after 10 s) and,
+// when the test failed, logs what the app printed.
+func startApp(t *testing.T, cmd *exec.Cmd, healthz string) (stop func()) {
+	t.Helper()
+	stop, exited := runApp(t, cmd)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get(healthz)
@@ -232,21 +248,7 @@ func TestSocketModeExampleEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs an example app; skipped with -short")
 	}
-	dir, err := filepath.Abs(filepath.Join("..", "examples", "socket-mode"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Load(filepath.Join(dir, "manifest.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "app")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the example: %v\n%s", err, out)
-	}
+	m, bin := buildExample(t, "socket-mode")
 	srv, err := slacktest.New(slacktest.AppConfig{
 		Name:       m.DisplayInformation.Name,
 		BotScopes:  m.BotScopes(),
@@ -267,25 +269,8 @@ func TestSocketModeExampleEndToEnd(t *testing.T) {
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), srv.Env()...)
 	cmd.Env = append(cmd.Env, "SLACK_BOT_TOKEN="+inst.BotToken, "PORT="+strconv.Itoa(port))
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		waited := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(waited) }()
-		select {
-		case <-waited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-waited
-		}
-		if t.Failed() {
-			t.Logf("app output:\n%s", logs.String())
-		}
-	}()
+	stop, _ := runApp(t, cmd) // a Socket Mode app serves no HTTP: it is ready when it connects
+	defer stop()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
