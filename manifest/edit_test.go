@@ -116,15 +116,9 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 			want: editBase,
 		},
 		{
-			name: "sets a missing events request URL",
-			src:  "display_information:\n  name: demo\nsettings:\n  event_subscriptions:\n    bot_events: [app_home_opened]\n",
-			edit: func(e *Editor) ([]string, error) {
-				ok, err := e.SetEventsRequestURL("https://x.example.com/slack/events")
-				if !ok {
-					return nil, err
-				}
-				return []string{"url"}, err
-			},
+			name:  "sets a missing events request URL",
+			src:   "display_information:\n  name: demo\nsettings:\n  event_subscriptions:\n    bot_events: [app_home_opened]\n",
+			edit:  setEventsURL,
 			added: []string{"url"},
 			want:  "display_information:\n  name: demo\nsettings:\n  event_subscriptions:\n    bot_events: [app_home_opened]\n    request_url: https://x.example.com/slack/events\n",
 		},
@@ -152,15 +146,9 @@ func TestEditorKeepsTextOutsideInsertions(t *testing.T) {
 			want:  "{\n  \"display_information\": {\n    \"name\": \"demo\"\n  },\n  \"oauth_config\": {\n    \"scopes\": {\n      \"bot\": [\n        \"chat:write\",\n        \"commands\"\n      ]\n    }\n  },\n  \"features\": {\n    \"slash_commands\": [\n      {\n        \"command\": \"/deploy\",\n        \"description\": \"Deploy\"\n      }\n    ]\n  }\n}\n",
 		},
 		{
-			name: "json sets a request URL in a multi-line object",
-			src:  "{\n  \"display_information\": {\"name\": \"demo\"},\n  \"settings\": {\n    \"event_subscriptions\": {\n      \"bot_events\": [\"app_home_opened\"]\n    }\n  }\n}\n",
-			edit: func(e *Editor) ([]string, error) {
-				ok, err := e.SetEventsRequestURL("https://x.example.com/slack/events")
-				if !ok {
-					return nil, err
-				}
-				return []string{"url"}, err
-			},
+			name:  "json sets a request URL in a multi-line object",
+			src:   "{\n  \"display_information\": {\"name\": \"demo\"},\n  \"settings\": {\n    \"event_subscriptions\": {\n      \"bot_events\": [\"app_home_opened\"]\n    }\n  }\n}\n",
+			edit:  setEventsURL,
 			added: []string{"url"},
 			want:  "{\n  \"display_information\": {\"name\": \"demo\"},\n  \"settings\": {\n    \"event_subscriptions\": {\n      \"bot_events\": [\"app_home_opened\"],\n      \"request_url\": \"https://x.example.com/slack/events\"\n    }\n  }\n}\n",
 		},
@@ -249,4 +237,14 @@ func TestWriteFileKeepsMode(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
+}
+
+// setEventsURL is an edit that sets the events request URL, reporting "url"
+// when it did.
+func setEventsURL(e *Editor) ([]string, error) {
+	ok, err := e.SetEventsRequestURL("https://x.example.com/slack/events")
+	if !ok {
+		return nil, err
+	}
+	return []string{"url"}, err
 }
