@@ -2,9 +2,6 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,45 +11,8 @@ import (
 	"github.com/slackgen/slackgen/runtime/installstore"
 	"github.com/slackgen/slackgen/runtime/installstore/pgstore"
 	"github.com/slackgen/slackgen/runtime/installstore/storetest"
+	"github.com/slackgen/slackgen/runtime/internal/pgtest"
 )
-
-const urlEnv = "SLACKGEN_TEST_POSTGRES_URL"
-
-// freshSchema creates a schema for t alone (dropped in t.Cleanup) and
-// returns a pool config whose search_path points at it.
-func freshSchema(t testing.TB) (cfg func() *pgxpool.Config) {
-	t.Helper()
-	url := os.Getenv(urlEnv)
-	if url == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL tests (.ci/run sets it)", urlEnv)
-	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", urlEnv, err)
-	}
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	return func() *pgxpool.Config {
-		c, err := pgxpool.ParseConfig(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.ConnConfig.RuntimeParams["search_path"] = schema
-		return c
-	}
-}
 
 func newStore(t testing.TB, cfg *pgxpool.Config) *pgstore.Store {
 	t.Helper()
@@ -71,14 +31,14 @@ func newStore(t testing.TB, cfg *pgxpool.Config) *pgstore.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) installstore.Store {
-		return newStore(t, freshSchema(t)())
+		return newStore(t, pgtest.Schema(t)())
 	})
 }
 
 // Two pools are two replicas: their connections are different PostgreSQL
 // sessions, so only the advisory lock serializes them.
 func TestUpdateSerializesAcrossPools(t *testing.T) {
-	cfg := freshSchema(t)
+	cfg := pgtest.Schema(t)
 	a, b := newStore(t, cfg()), newStore(t, cfg())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -86,7 +46,7 @@ func TestUpdateSerializesAcrossPools(t *testing.T) {
 }
 
 func TestMigrateIsIdempotentAndVersioned(t *testing.T) {
-	cfg := freshSchema(t)
+	cfg := pgtest.Schema(t)
 	s := newStore(t, cfg())
 	newStore(t, cfg()) // a second replica starting migrates nothing
 	ctx := context.Background()
@@ -114,7 +74,7 @@ func TestMigrateIsIdempotentAndVersioned(t *testing.T) {
 }
 
 func TestOpenOwnsItsPool(t *testing.T) {
-	cfg := freshSchema(t)
+	cfg := pgtest.Schema(t)
 	ctx := context.Background()
 	s, err := pgstore.Open(ctx, cfg().ConnString()+"&search_path="+cfg().ConnConfig.RuntimeParams["search_path"])
 	if err != nil {

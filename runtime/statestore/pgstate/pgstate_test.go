@@ -2,69 +2,28 @@ package pgstate_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/slackgen/slackgen/runtime/internal/pgtest"
 	"github.com/slackgen/slackgen/runtime/statestore"
 	"github.com/slackgen/slackgen/runtime/statestore/pgstate"
 	"github.com/slackgen/slackgen/runtime/statestore/statetest"
 )
 
-const envURL = "SLACKGEN_TEST_POSTGRES_URL"
-
-// testURL returns the test database URL, or skips t.
-func testURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv(envURL)
-	if url == "" {
-		t.Skip(envURL + " is not set; skipping the PostgreSQL state store tests (make test sets it via .ci/run)")
-	}
-	return url
-}
-
 // schemaPool returns a pool whose search_path is a fresh schema, dropped when
 // the test ends.
 func schemaPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	url := testURL(t)
+	cfg := pgtest.Schema(t)()
+	cfg.MaxConns = 8
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	schema := "t_" + strings.ToLower(rand.Text())
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", envURL, err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.MaxConns = 8
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +44,7 @@ func newStore(t *testing.T, opts ...statestore.Option) *pgstate.Store {
 }
 
 func TestConformance(t *testing.T) {
-	testURL(t)
+	pgtest.URL(t)
 	statetest.Run(t, func(t *testing.T, opts ...statestore.Option) statestore.Store {
 		return newStore(t, opts...)
 	})
@@ -185,7 +144,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	url := testURL(t)
+	url := pgtest.URL(t)
 	ctx := context.Background()
 	// Open uses the default search_path; point it at a fresh schema too.
 	pool := schemaPool(t)
