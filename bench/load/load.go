@@ -172,6 +172,7 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 
 	teams := activeTeams(c.Installations, c.ActiveTeams)
 	script := filepath.Join(c.Root, "bench", "signed.lua")
+	runs := 0 // wrk runs so far, warm-ups included: payload.Vary's run
 	for _, p := range []payload{commandPayload(teams), eventPayload(teams, c.EventVariants)} {
 		if len(c.Payloads) > 0 && !slices.Contains(c.Payloads, p.Name) {
 			continue
@@ -182,7 +183,7 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 			for _, s := range []*server{app, ref} {
 				w := wrkRun{CPU: c.ClientCPU, Conns: c.Conns, Script: script, URL: "http://" + s.addr + "/slack/events",
 					Requests: reqPath, ContentType: p.ContentType}
-				r, err := measure(ctx, s, w, c, p, n, logw)
+				r, err := measure(ctx, s, w, c, p, n, &runs, logw)
 				if err != nil {
 					return nil, err
 				}
@@ -209,11 +210,16 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 }
 
 // measure warms s up with w, then runs w for the measured duration while
-// sampling the server's memory.
-func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, n int, logw io.Writer) (round, error) {
+// sampling the server's memory. *runs numbers the wrk runs (see
+// payload.Vary).
+func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, n int, runs *int, logw io.Writer) (round, error) {
 	// Sign for now: each run's timestamp is fresh and well within the window.
-	w.TS = strconv.FormatInt(time.Now().Unix(), 10)
-	if err := writeRequests(w.Requests, benchSigningSecret, w.TS, p); err != nil {
+	sign := func() error {
+		*runs++
+		w.TS = strconv.FormatInt(time.Now().Unix(), 10)
+		return writeRequests(w.Requests, benchSigningSecret, w.TS, p.bodiesFor(*runs))
+	}
+	if err := sign(); err != nil {
 		return round{}, err
 	}
 	w.Duration = c.Warmup
@@ -221,6 +227,9 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 		return round{}, fmt.Errorf("warming up %s: %w", s.Name, err)
 	}
 	if _, _, _, err := s.logStats(); err != nil {
+		return round{}, err
+	}
+	if err := sign(); err != nil {
 		return round{}, err
 	}
 	w.Duration = c.Duration
@@ -246,6 +255,9 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	}
 	if r.LogLines, r.Levels, r.Samples, err = s.logStats(); err != nil {
 		return round{}, err
+	}
+	if d := r.Levels[droppedRetry]; d > 0 {
+		return round{}, fmt.Errorf("%s dropped %d of the %s requests as retries of events already accepted: the load repeated event ids within its de-duplication window, so it ran fewer handlers than it answered", s.Name, d, p.Name)
 	}
 	fmt.Fprintf(logw, "   %-7s %-9s round %d: %8.0f req/s  CPU %5.1f µs/req  p50 %5d µs  p99 %6d µs  non-2xx %d  errors %d  RSS max %.1f MB  log lines %d %v\n",
 		p.Name, s.Name, n, wr.RPS(), r.CPUPerReq(), wr.P50US, wr.P99US, wr.Non2xx, wr.Errors, mb(r.RSSMax), r.LogLines, r.Levels)

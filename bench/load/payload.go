@@ -21,6 +21,18 @@ type payload struct {
 	ContentType string
 	What        string // description for the report
 	Bodies      [][]byte
+	// Vary, when set, returns the bodies of the run-th wrk run (warm-ups
+	// included) instead of Bodies: events get ids no earlier run used, so
+	// that the app's de-duplication, which outlives a run, drops none.
+	Vary func(run int) [][]byte
+}
+
+// bodiesFor returns the bodies of the run-th wrk run.
+func (p payload) bodiesFor(run int) [][]byte {
+	if p.Vary != nil {
+		return p.Vary(run)
+	}
+	return p.Bodies
 }
 
 // teamID and botUserID name the preloaded workspace i.
@@ -81,32 +93,43 @@ func commandPayload(teams []int) payload {
 
 // eventPayload is n reaction_added event callbacks with distinct event ids
 // (more than the app's de-duplication window holds, so none is dropped as a
-// retry), round-robin over teams.
+// retry when wrk goes round the list again), round-robin over teams. Each
+// wrk run gets its own ids (Vary): the app keeps its de-duplication window
+// from one run to the next.
 func eventPayload(teams []int, n int) payload {
 	p := payload{Name: "event", ContentType: "application/json",
-		What: "Events API `reaction_added` event_callback (JSON body); acked, then the example handler logs one line in the worker pool"}
+		What: "Events API `reaction_added` event_callback (JSON body); acked, then the example handler decodes it into slackevents.ReactionAddedEvent in the worker pool",
+		Bodies: eventBodies(teams, n, 0)}
+	p.Vary = func(run int) [][]byte { return eventBodies(teams, n, run) }
+	return p
+}
+
+// eventBodies returns the event bodies of one wrk run: event ids
+// Ev<run><index>, unique across runs.
+func eventBodies(teams []int, n, run int) [][]byte {
+	bodies := make([][]byte, 0, n)
 	for i := range n {
 		t := teams[i%len(teams)]
 		body := fmt.Sprintf(`{"token":"XXYYZZ","team_id":%q,"api_app_id":"A0BENCH","event":{"type":"reaction_added","user":"U2147483697",`+
 			`"reaction":"thumbsup","item_user":"U0G9QF9C6","item":{"type":"message","channel":"C0G9QF9GZ","ts":"1360782400.498405"},`+
-			`"event_ts":"1360782804.083113"},"type":"event_callback","event_id":"Ev%010d","event_time":1360782804,`+
+			`"event_ts":"1360782804.083113"},"type":"event_callback","event_id":"Ev%03d%010d","event_time":1360782804,`+
 			`"authorizations":[{"enterprise_id":null,"team_id":%q,"user_id":%q,"is_bot":true,"is_enterprise_install":false}],`+
 			`"is_ext_shared_channel":false,"event_context":"4-eyJldCI6InJlYWN0aW9uX2FkZGVkIiwidGlkIjoiVDA2MUVHOUxSIn0"}`,
-			teamID(t), i, teamID(t), botUserID(t))
-		p.Bodies = append(p.Bodies, []byte(body))
+			teamID(t), run, i, teamID(t), botUserID(t))
+		bodies = append(bodies, []byte(body))
 	}
-	return p
+	return bodies
 }
 
-// writeRequests writes p's bodies signed with secret for ts to path, one
+// writeRequests writes bodies signed with secret for ts to path, one
 // "<signature>\t<body>" a line, for bench/signed.lua.
-func writeRequests(path, secret, ts string, p payload) error {
+func writeRequests(path, secret, ts string, bodies [][]byte) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	for _, b := range p.Bodies {
+	for _, b := range bodies {
 		w.WriteString(signature.Sign(secret, ts, b))
 		w.WriteByte('\t')
 		w.Write(b)

@@ -60,11 +60,40 @@ func TestPayloadsAreWellFormed(t *testing.T) {
 	}
 }
 
+// The app keeps its de-duplication window from one wrk run to the next, so
+// each run must send event ids no earlier run sent; otherwise the app drops
+// them as retries and runs fewer handlers than it acks.
+func TestEventPayloadRunsUseFreshIDs(t *testing.T) {
+	p := eventPayload(activeTeams(10, 10), 30)
+	seen := map[string]int{}
+	for run := 1; run <= 6; run++ {
+		bodies := p.bodiesFor(run)
+		if len(bodies) != 30 {
+			t.Fatalf("run %d: %d bodies", run, len(bodies))
+		}
+		for _, b := range bodies {
+			var env struct {
+				EventID string `json:"event_id"`
+			}
+			if err := json.Unmarshal(b, &env); err != nil {
+				t.Fatal(err)
+			}
+			if prev, ok := seen[env.EventID]; ok {
+				t.Fatalf("event id %s sent in run %d and again in run %d", env.EventID, prev, run)
+			}
+			seen[env.EventID] = run
+		}
+	}
+	if cmd := commandPayload(activeTeams(10, 10)); len(cmd.bodiesFor(3)) != 10 {
+		t.Error("commands do not vary: every run sends the same bodies")
+	}
+}
+
 func TestWriteRequestsSignsEachBody(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "req.txt")
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	p := eventPayload(activeTeams(10, 10), 20)
-	if err := writeRequests(path, "s3cret", ts, p); err != nil {
+	if err := writeRequests(path, "s3cret", ts, p.Bodies); err != nil {
 		t.Fatal(err)
 	}
 	v, err := signature.New([]string{"s3cret"})

@@ -154,7 +154,15 @@ func (s *server) sampleRSS(ctx context.Context, interval time.Duration) func() [
 	}
 }
 
-// logStats counts the lines of the server's log by slog level and returns
+// The app's log line for an event dropped as a retry, and logStats's count
+// of them: the bench's events must all be new to the app.
+const (
+	droppedRetryMsg = "dropped a retried event already accepted"
+	droppedRetry    = "dropped-as-retry"
+)
+
+// logStats counts the lines of the server's log by slog level (and those
+// of events dropped as retries, under droppedRetry) and returns
 // a few of the warnings and errors, then empties the log.
 func (s *server) logStats() (lines int, levels map[string]int, samples []string, err error) {
 	f, err := os.Open(s.logPath)
@@ -175,6 +183,9 @@ func (s *server) logStats() (lines int, levels map[string]int, samples []string,
 			}
 		}
 		levels[lvl]++
+		if strings.Contains(line, `"msg":"`+droppedRetryMsg+`"`) {
+			levels[droppedRetry]++
+		}
 		if (lvl == "WARN" || lvl == "ERROR" || lvl == "other") && len(samples) < 3 {
 			samples = append(samples, line)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -42,5 +43,31 @@ func TestParseStatCPU(t *testing.T) {
 	}
 	if _, err := parseStatCPU([]byte("garbage")); err == nil {
 		t.Error("want an error for a malformed line")
+	}
+}
+
+func TestLogStatsCountsLevelsAndRetriesDropped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	log := `{"time":"t","level":"INFO","msg":"listening"}
+{"time":"t","level":"INFO","msg":"dropped a retried event already accepted","event_id":"Ev1"}
+{"time":"t","level":"WARN","msg":"worker pool full"}
+not json at all
+`
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{logPath: path}
+	lines, levels, samples, err := s.logStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines != 4 || levels["INFO"] != 2 || levels["WARN"] != 1 || levels["other"] != 1 || levels[droppedRetry] != 1 {
+		t.Errorf("lines %d, levels %v", lines, levels)
+	}
+	if len(samples) != 2 {
+		t.Errorf("samples %q: want the warning and the unparsed line", samples)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 0 {
+		t.Errorf("the log was not emptied: %v %v", fi, err)
 	}
 }
