@@ -31,17 +31,54 @@ func (v *Verifier) ReadAndVerify(r *http.Request) ([]byte, error) {
 		return []byte{}, nil
 	}
 	defer r.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(r.Body, v.maxBody+1))
+	body, err := readBody(r.Body, r.ContentLength, v.maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("signature: reading request body: %w", err)
-	}
-	if int64(len(body)) > v.maxBody {
-		return nil, ErrTooLarge
+		return nil, err
 	}
 	if err := v.Verify(ts, sig, body); err != nil {
 		return nil, err
 	}
 	return body, nil
+}
+
+// readBody reads body, of declared length n (-1: unknown), up to max bytes.
+// With a declared length it reads into one buffer of that size — one
+// allocation, no copying as a buffer grows — and then checks that the body
+// really ends there.
+func readBody(body io.Reader, n, max int64) ([]byte, error) {
+	if n > max {
+		return nil, ErrTooLarge
+	}
+	var b []byte
+	if n >= 0 {
+		b = make([]byte, n, n+1)
+		if _, err := io.ReadFull(body, b); err != nil {
+			return nil, fmt.Errorf("signature: reading request body (%d bytes declared): %w", n, err)
+		}
+		// net/http ends a body at its Content-Length; another reader may not.
+		more, err := body.Read(b[n : n+1])
+		switch {
+		case more == 0 && err == io.EOF:
+			return b, nil
+		case more == 0 && err != nil:
+			return nil, fmt.Errorf("signature: reading request body: %w", err)
+		}
+		b = b[:n+int64(more)]
+	}
+	// Unknown length, or more than declared: read the rest, still bounded.
+	rest, err := io.ReadAll(io.LimitReader(body, max+1-int64(len(b))))
+	if err != nil {
+		return nil, fmt.Errorf("signature: reading request body: %w", err)
+	}
+	if b == nil {
+		b = rest
+	} else {
+		b = append(b, rest...)
+	}
+	if int64(len(b)) > max {
+		return nil, ErrTooLarge
+	}
+	return b, nil
 }
 
 // Body texts of the middleware's refusals. They are fixed: they never depend

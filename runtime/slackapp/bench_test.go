@@ -41,7 +41,7 @@ var (
 		`"event_context":"EC12345","authed_users":["U0LAN0Z89"]}`)
 )
 
-func benchApp(b *testing.B) *App {
+func benchApp(b testing.TB) *App {
 	b.Helper()
 	store := memstore.New()
 	if err := store.Save(context.Background(), &installstore.Installation{EnterpriseID: "E0001", TeamID: "T0001", BotToken: "xoxb-bench"}); err != nil {

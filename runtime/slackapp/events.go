@@ -80,14 +80,39 @@ type innerHead struct {
 // head of the inner event: with the fast scan when it applies, else with
 // encoding/json (see scanhead.go).
 func parseEnvelope(body []byte) (*envelope, *Event, error) {
-	env := &envelope{}
+	p := &struct {
+		env envelope
+		ev  Event
+	}{}
+	isEvent, err := parseEnvelopeInto(body, &p.env, &p.ev)
+	if err != nil || !isEvent {
+		return &p.env, nil, err
+	}
+	return &p.env, &p.ev, nil
+}
+
+// parseEnvelopeInto is parseEnvelope into the caller's structs, so that the
+// hot path allocates them once with the rest of a delivery. It reports
+// whether the body is an event callback (ev is filled only then).
+func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
 	if !scanEnvelope(body, env) {
 		*env = envelope{}
 		if err := json.Unmarshal(body, env); err != nil {
-			return nil, nil, fmt.Errorf("slackapp: malformed Events API body: %w", err)
+			return false, fmt.Errorf("slackapp: malformed Events API body: %w", err)
 		}
 	}
-	return finishEnvelope(env)
+	if env.Type != "event_callback" {
+		return false, nil
+	}
+	var head innerHead
+	if len(env.Event) == 0 {
+		return false, errors.New("slackapp: malformed Events API body: event_callback without an event")
+	}
+	if err := decodeHead(env.Event, &head); err != nil {
+		return false, fmt.Errorf("slackapp: malformed Events API event: %w", err)
+	}
+	fillEvent(ev, env, &head)
+	return true, nil
 }
 
 // parseEnvelopeStd is parseEnvelope with encoding/json only: the reference
@@ -107,25 +132,13 @@ func parseEnvelopeStd(body []byte) (*envelope, *Event, error) {
 	if err := json.Unmarshal(env.Event, &head); err != nil {
 		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
 	}
-	return env, newEvent(env, &head), nil
+	ev := &Event{}
+	fillEvent(ev, env, &head)
+	return env, ev, nil
 }
 
-func finishEnvelope(env *envelope) (*envelope, *Event, error) {
-	if env.Type != "event_callback" {
-		return env, nil, nil
-	}
-	var head innerHead
-	if len(env.Event) == 0 {
-		return nil, nil, errors.New("slackapp: malformed Events API body: event_callback without an event")
-	}
-	if err := decodeHead(env.Event, &head); err != nil {
-		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
-	}
-	return env, newEvent(env, &head), nil
-}
-
-func newEvent(env *envelope, head *innerHead) *Event {
-	return &Event{
+func fillEvent(ev *Event, env *envelope, head *innerHead) {
+	*ev = Event{
 		Type: head.Type, Subtype: head.Subtype, ChannelType: head.ChannelType, User: head.User,
 		EventID: env.EventID, EventTime: env.EventTime, TeamID: env.TeamID, EnterpriseID: env.EnterpriseID,
 		APIAppID: env.APIAppID, IsExtSharedChannel: env.IsExtSharedChannel, Raw: env.Event,
@@ -167,27 +180,47 @@ func (a *App) eventHandler(ev *Event) EventHandler {
 	return a.events[ev.Type]
 }
 
+// eventDelivery is one event callback on its way to its handler: parsed on
+// the request path, then run by the pool. It holds everything the handler
+// gets (the Event, its Context and tagged logger), so that a delivery
+// costs one allocation instead of one per part.
+type eventDelivery struct {
+	app       *App
+	ctx       context.Context
+	q         installstore.Query
+	h         EventHandler
+	uninstall bool
+
+	env   envelope
+	ev    Event
+	c     Context
+	log   slog.Logger
+	tags  lazyAttrs
+	attrs [3]slog.Attr
+}
+
 // handleEvents handles one Events API delivery. With wait (Socket Mode) a
 // full pool is waited for; otherwise it is reported as eventBusy so that the
 // HTTP answer is 503 and Slack retries later.
 func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait bool) (eventResult, *envelope) {
-	env, ev, err := parseEnvelope(body)
+	d := &eventDelivery{app: a}
+	env, ev := &d.env, &d.ev
+	isEvent, err := parseEnvelopeInto(body, env, ev)
 	if err != nil {
 		a.log.Warn("refused a malformed Events API request", "err", err)
 		return eventBad, nil
 	}
-	switch env.Type {
-	case "url_verification":
+	switch {
+	case env.Type == "url_verification":
 		return eventChallenge, env
-	case "event_callback":
-	default:
+	case !isEvent:
 		a.log.Info("Events API notice", "type", env.Type, "team_id", env.TeamID)
 		return eventAccepted, env
 	}
 	ev.RetryNum = retryNum
-	uninstall := ev.Type == "app_uninstalled" || ev.Type == "tokens_revoked"
-	h := a.eventHandler(ev)
-	if h == nil && !uninstall {
+	d.uninstall = ev.Type == "app_uninstalled" || ev.Type == "tokens_revoked"
+	d.h = a.eventHandler(ev)
+	if d.h == nil && !d.uninstall {
 		a.log.Debug("no handler for event", "type", ev.Type, "subtype", ev.Subtype, "event_id", ev.EventID)
 		return eventAccepted, env
 	}
@@ -195,13 +228,13 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 		a.log.Info("dropped a retried event already accepted", "event_id", ev.EventID, "retry_num", retryNum, "type", ev.Type)
 		return eventAccepted, env
 	}
-	q := env.query()
-	job := func() { a.runEvent(context.WithoutCancel(ctx), q, ev, h, uninstall) }
+	d.q = env.query()
+	d.ctx = context.WithoutCancel(ctx)
 	var ok bool
 	if wait {
-		ok = a.pool.goWait(ctx.Done(), job)
+		ok = a.pool.goWait(ctx.Done(), d.run)
 	} else {
-		ok = a.pool.tryGo(job)
+		ok = a.pool.tryGo(d.run)
 	}
 	if !ok {
 		a.dedupe.release(ev.EventID)
@@ -218,20 +251,21 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 	return eventAccepted, env
 }
 
-// runEvent authorizes and runs an event handler, after the ack.
-func (a *App) runEvent(ctx context.Context, q installstore.Query, ev *Event, h EventHandler, uninstall bool) {
-	log := a.tagged(slog.String("event_type", ev.Type), slog.String("event_id", ev.EventID), slog.String("team_id", q.TeamID))
+// run authorizes and runs the event's handler, after the ack.
+func (d *eventDelivery) run() {
+	a, ev, q := d.app, &d.ev, d.q
+	d.attrs = [3]slog.Attr{slog.String("event_type", ev.Type), slog.String("event_id", ev.EventID), slog.String("team_id", q.TeamID)}
+	log := a.tagInto(&d.log, &d.tags, d.attrs[:])
 	defer a.recoverHandler(log)
-	var c *Context
-	if uninstall {
-		a.deleteInstallations(ctx, log, q, ev)
-		if h == nil {
+	var auth *authorization
+	if d.uninstall {
+		a.deleteInstallations(d.ctx, log, q, ev)
+		if d.h == nil {
 			return
 		}
-		c = a.newContext(ctx, nil, q, log)
 	} else {
-		auth, err := a.auth.authorize(ctx, q)
-		if err != nil {
+		var err error
+		if auth, err = a.auth.authorize(d.ctx, q); err != nil {
 			if errors.Is(err, errNotInstalled) {
 				log.Warn("event from a workspace without an installation; skipped (the app may have been uninstalled)", "enterprise_id", q.EnterpriseID)
 			} else {
@@ -239,9 +273,10 @@ func (a *App) runEvent(ctx context.Context, q installstore.Query, ev *Event, h E
 			}
 			return
 		}
-		c = a.newContext(ctx, auth, q, log)
 	}
-	if err := h(c, ev); err != nil {
+	c := &d.c
+	a.fillContext(c, d.ctx, auth, q, log)
+	if err := d.h(c, ev); err != nil {
 		log.Error("event handler failed", "err", err)
 	}
 }
@@ -308,12 +343,18 @@ func (a *App) recoverHandler(log *slog.Logger) {
 
 // newContext builds a handler's Context.
 func (a *App) newContext(ctx context.Context, auth *authorization, q installstore.Query, log *slog.Logger) *Context {
-	c := &Context{
+	c := &Context{}
+	a.fillContext(c, ctx, auth, q, log)
+	return c
+}
+
+// fillContext sets c up as a handler's Context.
+func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, q installstore.Query, log *slog.Logger) {
+	*c = Context{
 		Context: ctx, Logger: log, http: a.client,
 		EnterpriseID: q.EnterpriseID, TeamID: q.TeamID, UserID: q.UserID, IsEnterpriseInstall: q.IsEnterpriseInstall,
 	}
 	if auth != nil {
 		c.Client, c.UserClient, c.Installation = auth.client, auth.userClient, auth.inst
 	}
-	return c
 }

@@ -13,6 +13,14 @@ func (a *App) tagged(attrs ...slog.Attr) *slog.Logger {
 	return slog.New(&lazyAttrs{next: a.log.Handler(), attrs: attrs})
 }
 
+// tagInto is tagged in storage the caller provides (a struct allocated
+// once for a whole request), and returns l.
+func (a *App) tagInto(l *slog.Logger, h *lazyAttrs, attrs []slog.Attr) *slog.Logger {
+	*h = lazyAttrs{next: a.log.Handler(), attrs: attrs}
+	*l = *slog.New(h)
+	return l
+}
+
 // lazyAttrs is a slog.Handler that adds its attrs to each record at Handle
 // time, in front of the record's own (as With would place them).
 type lazyAttrs struct {

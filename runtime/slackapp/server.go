@@ -107,7 +107,10 @@ func (e *endpoint) serveEvents(w http.ResponseWriter, r *http.Request, body []by
 		e.wrongKind(w, KindEvents)
 		return
 	}
-	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	retry := 0
+	if v := r.Header.Get("X-Slack-Retry-Num"); v != "" { // Atoi("") allocates its error
+		retry, _ = strconv.Atoi(v)
+	}
 	res, env := e.app.handleEvents(r.Context(), body, retry, false)
 	switch res {
 	case eventChallenge:

@@ -1,0 +1,60 @@
+package slackapp
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestDedupe(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { return now }
+	d := newDedupe(3, time.Minute, clock)
+	claim := func(id string, want bool) {
+		t.Helper()
+		if got := d.claim(id); got != want {
+			t.Fatalf("claim(%q) = %v, want %v", id, got, want)
+		}
+	}
+
+	claim("Ev1", true)
+	claim("Ev1", false) // a retry within the TTL
+	claim("", true)     // no id: always new
+	claim("", true)
+
+	now = now.Add(time.Minute)
+	claim("Ev1", true) // the TTL passed
+
+	// The ring holds 3: a fourth id forgets the oldest early.
+	claim("Ev2", true)
+	claim("Ev3", true)
+	claim("Ev4", true)
+	claim("Ev1", true)
+	claim("Ev4", false)
+
+	// A released id (its event was refused) is new again, and the old ring
+	// slot it leaves does not forget its new claim when it comes up.
+	d.release("Ev4")
+	claim("Ev4", true)
+	claim("Ev5", true)
+	claim("Ev6", true) // drops the ring's oldest entries, Ev4's first slot among them
+	claim("Ev4", false)
+	d.release("")
+}
+
+// TestDedupeBounded claims many more ids than the ring holds: the map never
+// grows past it.
+func TestDedupeBounded(t *testing.T) {
+	d := newDedupe(100, time.Hour, time.Now)
+	for i := range 10_000 {
+		if !d.claim(fmt.Sprintf("Ev%08d", i)) {
+			t.Fatalf("id %d refused as a retry", i)
+		}
+	}
+	if len(d.seen) != 100 || d.n != 100 {
+		t.Errorf("%d ids in the map and %d in the ring, want 100", len(d.seen), d.n)
+	}
+	if d.claim(fmt.Sprintf("Ev%08d", 9_999)) {
+		t.Error("the newest id was forgotten")
+	}
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package slackapp
+
+const raceEnabled = true
