@@ -54,16 +54,34 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 		ack(Text(msgSomethingWrong), false)
 		return
 	}
-	log := a.tagged(slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID))
-	c := a.newContext(context.WithoutCancel(ctx), auth, q, log)
+	d := &commandDelivery{}
+	d.attrs = [2]slog.Attr{slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID)}
+	log := a.tagInto(&d.log, &d.tags, d.attrs[:])
+	c := &d.c
+	a.fillContext(c, context.WithoutCancel(ctx), auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
-	c.ack = newAcker(ack)
+	d.ack.send = ack
+	c.ack = &d.ack
 	// The handler runs on this goroutine; at the deadline the timer acks
 	// empty (from its own goroutine) unless the handler answered first.
-	t := time.AfterFunc(a.cfg.AckDeadline, func() { c.ack.offer(nil) })
+	t := time.AfterFunc(a.cfg.AckDeadline, d.deadline)
 	defer t.Stop()
 	a.runCommand(c, cmd, h, log)
 }
+
+// commandDelivery holds what a command's handler gets (its Context, tagged
+// logger and acker) in one allocation.
+type commandDelivery struct {
+	c     Context
+	ack   acker
+	log   slog.Logger
+	tags  lazyAttrs
+	attrs [2]slog.Attr
+}
+
+// deadline acks with an empty answer when the handler is still running at
+// the ack deadline.
+func (d *commandDelivery) deadline() { d.ack.offer(nil) }
 
 // runCommand runs h; a Response it returns after the ack goes to the
 // response_url.

@@ -158,8 +158,6 @@ type acker struct {
 // (the deadline passed, or it called Ack), so the answer must be flushed now.
 type ackFunc func(r *Response, early bool)
 
-func newAcker(send ackFunc) *acker { return &acker{send: send} }
-
 // offer acks early with r unless an ack was already sent; it reports
 // whether r was taken.
 func (a *acker) offer(r *Response) bool { return a.offerAs(r, true) }

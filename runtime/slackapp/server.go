@@ -179,16 +179,23 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 		}
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 
+// Header values shared by every answer, so that setting them allocates
+// nothing; net/http only reads them.
+var (
+	jsonContentType = []string{"application/json"}
+	zeroLength      = []string{"0"}
+)
+
 // writeEmpty answers status with an empty body whose length is declared,
 // so that the client has the whole answer as soon as it is flushed.
 func writeEmpty(w http.ResponseWriter, status int) {
-	w.Header().Set("Content-Length", "0")
+	w.Header()["Content-Length"] = zeroLength
 	w.WriteHeader(status)
 }
 
