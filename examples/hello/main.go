@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -18,7 +19,11 @@ import (
 )
 
 func main() {
-	logger := slog.New(slackapp.NewRedactingHandler(slog.NewJSONHandler(os.Stderr, nil)))
+	logger, err := slackapp.NewLogger(os.Stderr, os.Getenv(slackapp.EnvLogLevel))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, logger); err != nil {

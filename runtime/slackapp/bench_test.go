@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -311,4 +312,42 @@ func BenchmarkServerBareHMAC(b *testing.B) {
 
 func BenchmarkServerBareHMACCommand(b *testing.B) {
 	benchServer(b, bareHMACHandler(), "application/x-www-form-urlencoded", benchCommand)
+}
+
+// BenchmarkEventDecodeTyped is what a generated typed event handler adds in
+// the worker pool: the inner event decoded into its slack-go type
+// (encoding/json).
+func BenchmarkEventDecodeTyped(b *testing.B) {
+	_, ev, err := parseEnvelope(benchEvent)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var m slackevents.AppMentionEvent
+		if err := ev.Decode(&m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEventLogLine is one info line from a handler's tagged logger, as
+// NewLogger writes it, to a file (/dev/null, so the write system call is
+// counted): the price of logging every event.
+func BenchmarkEventLogLine(b *testing.B) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer f.Close()
+	log, err := NewLogger(f, "info")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := &App{log: log}
+	b.ReportAllocs()
+	for b.Loop() {
+		l := a.tagged(slog.String("event_type", "app_mention"), slog.String("event_id", "Ev0LAN670R"), slog.String("team_id", "T0001"))
+		l.Info("event received", "type", "app_mention", "team", "T0001")
+	}
 }

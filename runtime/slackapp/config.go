@@ -42,6 +42,7 @@ const (
 	EnvHost               = "HOST"
 	EnvRefreshBefore      = "SLACK_TOKEN_REFRESH_BEFORE"
 	EnvSlackURL           = "SLACK_URL"
+	EnvLogLevel           = "LOG_LEVEL" // read by generated main functions, for NewLogger
 )
 
 // Config holds everything an App needs. ConfigFromEnv fills the settings

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -146,4 +147,20 @@ func (h *RedactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 // WithGroup implements slog.Handler.
 func (h *RedactingHandler) WithGroup(name string) slog.Handler {
 	return &RedactingHandler{next: h.next.WithGroup(name)}
+}
+
+// NewLogger returns the logger generated apps use: JSON lines on w, secrets
+// redacted (NewRedactingHandler), at level — "debug", "info", "warn" or
+// "error" in any case (slog's names, so "warn+2" works too); empty means
+// info. Generated main functions pass $LOG_LEVEL:
+//
+//	logger, err := slackapp.NewLogger(os.Stderr, os.Getenv(slackapp.EnvLogLevel))
+func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if level != "" {
+		if err := l.UnmarshalText([]byte(level)); err != nil {
+			return nil, fmt.Errorf("slackapp: %s=%q is not a log level: set debug, info, warn or error", EnvLogLevel, level)
+		}
+	}
+	return slog.New(NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))), nil
 }

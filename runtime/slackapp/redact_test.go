@@ -3,6 +3,7 @@ package slackapp_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -96,5 +97,38 @@ func TestContextLoggerIsTaggedAndRedacted(t *testing.T) {
 	}
 	if strings.Contains(logs, "TAGGEDLEAK") {
 		t.Fatal("token leaked")
+	}
+}
+
+func TestNewLogger(t *testing.T) {
+	for _, tc := range []struct {
+		level      string
+		debug, inf bool
+	}{
+		{"", false, true},
+		{"info", false, true},
+		{"DEBUG", true, true},
+		{"debug", true, true},
+		{"warn", false, false},
+		{"error", false, false},
+	} {
+		var buf bytes.Buffer
+		log, err := slackapp.NewLogger(&buf, tc.level)
+		if err != nil {
+			t.Fatalf("slackapp.NewLogger(%q): %v", tc.level, err)
+		}
+		log.Debug("d")
+		log.Info("i", "token", "xoxb-1234-5678-abcdefghijkl")
+		out := buf.String()
+		if strings.Contains(out, `"msg":"d"`) != tc.debug || strings.Contains(out, `"msg":"i"`) != tc.inf {
+			t.Errorf("LOG_LEVEL=%q logged %q", tc.level, out)
+		}
+		if strings.Contains(out, "xoxb-1234") {
+			t.Errorf("LOG_LEVEL=%q: a token was logged: %q", tc.level, out)
+		}
+	}
+	_, err := slackapp.NewLogger(io.Discard, "verbose")
+	if err == nil || !strings.Contains(err.Error(), `LOG_LEVEL="verbose"`) || !strings.Contains(err.Error(), "debug, info, warn or error") {
+		t.Errorf("slackapp.NewLogger(verbose) error = %v", err)
 	}
 }
