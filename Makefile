@@ -55,6 +55,7 @@ e2e:
 ## rewrites BENCHMARKS.md and bench/results/ (about 8 minutes; needs 2+ CPUs)
 bench:
 	@command -v wrk >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; }; }
+	@command -v perf >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y linux-perf >/dev/null || echo "bench: linux-perf did not install; BENCHMARKS.md will have no live profiles" >&2
 	@command -v taskset >/dev/null 2>&1 || { echo "bench: taskset (util-linux) is missing" >&2; exit 1; }
 	SLACKGEN_TEST_POSTGRES_URL=$${SLACKGEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
 		$(GO) run ./bench/load

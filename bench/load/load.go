@@ -29,6 +29,8 @@ type loadConfig struct {
 	ServerCPU      string
 	ClientCPU      string
 	SampleInterval time.Duration
+	Perf           bool   // profile round 1 of each server with perf record
+	ResultsDir     string // where the raw perf reports go
 }
 
 // round is one measured wrk run against one server.
@@ -41,7 +43,8 @@ type round struct {
 	HWM      int64         // VmHWM after the run
 	LogLines int
 	Levels   map[string]int
-	Samples  []string // first warnings/errors logged during the run
+	Samples  []string     // first warnings/errors logged during the run
+	Perf     *perfProfile // live profile of the run, when taken
 }
 
 // payloadResult holds the rounds of both servers for one payload.
@@ -60,6 +63,7 @@ type loadResults struct {
 	StartCommands    []string
 	WrkCommand       string
 	PreloadTime      time.Duration
+	PerfSkipped      string // why there is no live profile, if there is none
 }
 
 const (
@@ -170,6 +174,15 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 		}
 	}
 
+	if c.Perf {
+		if err := perfAvailable(c.Tmp); err != nil {
+			res.PerfSkipped = err.Error()
+			fmt.Fprintf(logw, "== no live profiles: %v\n", err)
+			c.Perf = false
+		}
+	} else {
+		res.PerfSkipped = "turned off (-perf=false)"
+	}
 	teams := activeTeams(c.Installations, c.ActiveTeams)
 	script := filepath.Join(c.Root, "bench", "signed.lua")
 	runs := 0 // wrk runs so far, warm-ups included: payload.Vary's run
@@ -235,6 +248,13 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	w.Duration = c.Duration
 	sctx, stop := context.WithCancel(ctx)
 	samples := s.sampleRSS(sctx, c.SampleInterval)
+	// Round 1 of each server is profiled live, from 1s into the run to 1s
+	// before its end.
+	var perfDone func() (string, error)
+	perfData := filepath.Join(c.Tmp, fmt.Sprintf("perf-%s-%s.data", p.Name, s.Name))
+	if c.Perf && n == 1 && c.Duration > 3*time.Second {
+		perfDone = schedulePerf(ctx, s.cmd.Process.Pid, c.ClientCPU, perfData, time.Second, c.Duration-2*time.Second)
+	}
 	cpu0, cerr := s.cpuTime()
 	wr, err := w.run()
 	cpu1, cerr1 := s.cpuTime()
@@ -255,6 +275,15 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	}
 	if r.LogLines, r.Levels, r.Samples, err = s.logStats(); err != nil {
 		return round{}, err
+	}
+	if perfDone != nil {
+		cmd, err := perfDone()
+		if err == nil {
+			r.Perf, err = finishPerf(perfData, c.ResultsDir, fmt.Sprintf("perf-%s-%s.txt", p.Name, s.Name), s.Name, cmd, r.CPUPerReq())
+		}
+		if err != nil {
+			return round{}, fmt.Errorf("live profile of %s: %w", s.Name, err)
+		}
 	}
 	if d := r.Levels[droppedRetry]; d > 0 {
 		return round{}, fmt.Errorf("%s dropped %d of the %s requests as retries of events already accepted: the load repeated event ids within its de-duplication window, so it ran fewer handlers than it answered", s.Name, d, p.Name)

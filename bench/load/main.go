@@ -65,6 +65,7 @@ func run(args []string, logw io.Writer) error {
 		o.lc.Payloads = strings.Split(v, ",")
 		return nil
 	})
+	fs.BoolVar(&o.lc.Perf, "perf", true, "profile round 1 of each server live with perf record (skipped when perf cannot record here)")
 	fs.StringVar(&o.benchTime, "benchtime", "1s", "-benchtime of the microbenchmarks")
 	fs.IntVar(&o.count, "count", 3, "-count of the microbenchmarks")
 	if err := fs.Parse(args); err != nil {
@@ -79,6 +80,7 @@ func run(args []string, logw io.Writer) error {
 		return errors.New("run from the repository root, or pass -root")
 	}
 	o.root, o.lc.Root = root, root
+	o.lc.ResultsDir = filepath.Join(root, o.results)
 	if err := os.MkdirAll(filepath.Join(root, o.results), 0o755); err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func commandPayload(teams []int) payload {
 // from one run to the next.
 func eventPayload(teams []int, n int) payload {
 	p := payload{Name: "event", ContentType: "application/json",
-		What: "Events API `reaction_added` event_callback (JSON body); acked, then in the worker pool the generated wrapper decodes it into slackevents.ReactionAddedEvent and the example handler logs it at debug level (off: LOG_LEVEL unset)",
+		What:   "Events API `reaction_added` event_callback (JSON body); acked, then in the worker pool the generated wrapper decodes it into slackevents.ReactionAddedEvent and the example handler logs it at debug level (off: LOG_LEVEL unset)",
 		Bodies: eventBodies(teams, n, 0)}
 	p.Vary = func(run int) [][]byte { return eventBodies(teams, n, run) }
 	return p

@@ -41,6 +41,7 @@ var reportTemplate string
 func (r *report) write(path string) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
 		"dur":  fmtNs,
+		"pct":  func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
 		"mb":   func(b int64) string { return strconv.FormatFloat(mb(b), 'f', 1, 64) },
 		"date": func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") },
 		"gib":  func(b int64) string { return strconv.FormatFloat(float64(b)/(1<<30), 'f', 1, 64) },

@@ -36,6 +36,13 @@ func TestReportRenders(t *testing.T) {
 		Benches:  &benches,
 		Profiles: []profile{{Bench: "HandlerEvent", Top: []profileLine{{40, 40, "crypto/sha256.block"}}}},
 	}
+	ev := &r.Load.Payloads[1]
+	ev.App[0].Perf = &perfProfile{Server: "app", CPUPerReq: 40, Samples: 9000, ReportFile: "perf-event-app.txt",
+		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.5}, {"github.com/slackgen/slackgen/runtime/slackapp.scanObject", 0.25}, {"runtime.mallocgc", 0.25}}),
+		Top:        []perfShare{{"[k] tcp_sendmsg", 0.5}}}
+	ev.Ref[0].Perf = &perfProfile{Server: "reference", CPUPerReq: 20, Samples: 8000, ReportFile: "perf-event-reference.txt",
+		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}),
+		Top:        []perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}}
 	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
 	if err := r.write(path); err != nil {
 		t.Fatal(err)
@@ -57,6 +64,12 @@ func TestReportRenders(t *testing.T) {
 		"| `FindBot/installations=1000` | 40.0 µs | 2000 | 50 |",
 		"| `crypto/sha256.block` | 40.0 | 40.0 |",
 		"command=%2Fticket",
+		"| kernel: system calls, TCP over loopback, scheduling | 50.0% | 20.0 | 75.0% | 15.0 |",
+		"| slackgen runtime (verify, parse, route, dispatch) | 25.0% | 10.0 | 0.0% | 0.0 |",
+		"| the handlers: example app or reference (main) | 0.0% | 0.0 | 25.0% | 5.0 |",
+		"| **all (9000 and 8000 samples)** | 100.0% | 40.0 | 100.0% | 20.0 |",
+		"| `[k] tcp_sendmsg` | 50.0% | `[k] tcp_sendmsg` | 75.0% |",
+		"| `` | 0.0% | `main.main.func1` | 25.0% |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
