@@ -72,10 +72,10 @@ type App struct {
 	dedupe *dedupe
 	pool   *pool
 
-	// inflight counts handlers still running after their ack that no
-	// HTTP request waits for (view submissions and options loads that
-	// passed the deadline, Socket Mode dispatches).
-	inflight sync.WaitGroup
+	// work counts the requests being handled and the handlers still
+	// running after their ack (view submissions and options loads that
+	// passed the deadline); Drain waits for it, then for the pool.
+	work tracker
 
 	onceNotice sync.Once
 }
@@ -252,14 +252,20 @@ func (a *App) Shortcut(callbackID string, h ShortcutHandler) { a.shortcuts[callb
 // past it Slack gets an empty option list.
 func (a *App) Options(actionID string, h OptionsHandler) { a.options[actionID] = h }
 
-// Drain waits until every event and every handler still running after its
-// ack has finished, or ctx is done.
+// Drain is the last step of a shutdown: from its call on, the app refuses
+// new work (events and interactions are answered 503, so that Slack retries
+// the events; slash commands get the usual "something went wrong" reply),
+// and Drain waits until every request, event and handler it took has
+// finished, or ctx is done. Run, Serve and RunSocketMode call it once they
+// stopped taking requests; requests that outlived the HTTP server's
+// shutdown timeout are refused then.
 func (a *App) Drain(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
-		// Handlers past their ack may still queue pool jobs (Socket Mode
-		// interactions), so wait for them first.
-		a.inflight.Wait()
+		// Pool jobs are queued only by counted work, so once that is over
+		// and new work is refused, the pool gets no more jobs and its
+		// WaitGroup can be waited for without racing an Add.
+		<-a.work.drain()
 		a.pool.wait()
 		close(done)
 	}()

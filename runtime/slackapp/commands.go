@@ -34,7 +34,9 @@ func notInstalled(installURL string) *Response {
 // ack (nil: an empty answer), within the ack deadline; see App.Command. It
 // returns when the handler has returned; ack may be called from another
 // goroutine before that, but never after handleCommand returns.
-// installURL is called only when the workspace has no installation.
+// installURL is called only when the workspace has no installation. The
+// transport counts the command in a.work (see refuseCommand) until it has
+// acked.
 func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func() string, ack ackFunc) {
 	h := a.commands[cmd.Command]
 	if h == nil {
@@ -67,6 +69,13 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	t := time.AfterFunc(a.cfg.AckDeadline, d.deadline)
 	defer t.Stop()
 	a.runCommand(c, cmd, h, log)
+}
+
+// refuseCommand is the answer to a command that came after Drain began:
+// Slack does not retry commands, so the user is asked to.
+func (a *App) refuseCommand(cmd *Command) *Response {
+	a.log.Warn("shutting down: refused a slash command; the user is asked to try again", "command", cmd.Command, "team_id", cmd.TeamID)
+	return Text(msgSomethingWrong)
 }
 
 // commandDelivery holds what a command's handler gets (its Context, tagged

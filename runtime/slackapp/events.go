@@ -201,7 +201,8 @@ type eventDelivery struct {
 
 // handleEvents handles one Events API delivery. With wait (Socket Mode) a
 // full pool is waited for; otherwise it is reported as eventBusy so that the
-// HTTP answer is 503 and Slack retries later.
+// HTTP answer is 503 and Slack retries later. Once Drain began, every event
+// is eventBusy.
 func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait bool) (eventResult, *envelope) {
 	d := &eventDelivery{app: a}
 	env, ev := &d.env, &d.ev
@@ -224,6 +225,15 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 		a.log.Debug("no handler for event", "type", ev.Type, "subtype", ev.Subtype, "event_id", ev.EventID)
 		return eventAccepted, env
 	}
+	if !a.work.enter() {
+		if wait {
+			a.log.Warn("shutting down: dropped an event (its envelope was acked)", "type", ev.Type, "event_id", ev.EventID)
+		} else {
+			a.log.Warn("shutting down: refused an event so that Slack retries it", "type", ev.Type, "event_id", ev.EventID)
+		}
+		return eventBusy, env
+	}
+	defer a.work.done()
 	if !a.dedupe.claim(ev.EventID) {
 		a.log.Info("dropped a retried event already accepted", "event_id", ev.EventID, "retry_num", retryNum, "type", ev.Type)
 		return eventAccepted, env

@@ -93,12 +93,14 @@ func (f *fixture) serve(req *http.Request) *httptest.ResponseRecorder {
 	return rr
 }
 
+// drain waits until the app's handlers have finished; unlike App.Drain, the
+// app takes requests afterwards.
 func (f *fixture) drain(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := f.app.Drain(ctx); err != nil {
-		t.Fatalf("Drain: %v", err)
+	if err := f.app.WaitIdle(ctx); err != nil {
+		t.Fatalf("WaitIdle: %v", err)
 	}
 }
 

@@ -68,7 +68,8 @@ func interactionQuery(cb *slack.InteractionCallback) installstore.Query {
 // handleInteraction routes an interaction. Block actions, shortcuts and
 // view closes are acked at once and run in the worker pool; view
 // submissions and options loads run within the ack deadline because their
-// answer is the HTTP body.
+// answer is the HTTP body. The transport counts the interaction in a.work
+// (it refuses it once Drain began) until it has sent the answer.
 func (a *App) handleInteraction(ctx context.Context, cb *slack.InteractionCallback, wait bool) interactionAnswer {
 	log := a.tagged(slog.String("interaction", string(cb.Type)), slog.String("team_id", cb.Team.ID))
 	switch cb.Type {
@@ -212,9 +213,9 @@ func (a *App) withDeadline(ctx context.Context, cb *slack.InteractionCallback, l
 		return nil
 	}
 	done := make(chan any, 1)
-	a.inflight.Add(1)
+	a.work.add() // counted past the request: the answer may come after the deadline
 	go func() {
-		defer a.inflight.Done()
+		defer a.work.done()
 		var out any
 		defer func() {
 			if r := recover(); r != nil {

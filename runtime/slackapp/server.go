@@ -89,6 +89,11 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		cmd := &form.cmd
+		if !a.work.enter() {
+			writeJSON(w, a.log, http.StatusOK, a.refuseCommand(cmd))
+			return
+		}
+		defer a.work.done()
 		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response, early bool) {
 			writeJSON(w, a.log, http.StatusOK, resp)
 			if f, ok := w.(http.Flusher); ok && early {
@@ -140,6 +145,12 @@ func (e *endpoint) serveInteraction(w http.ResponseWriter, r *http.Request, payl
 		e.wrongKind(w, kind)
 		return
 	}
+	if !e.app.work.enter() {
+		e.app.log.Warn("shutting down: refused an interaction", "interaction", string(cb.Type), "team_id", cb.Team.ID)
+		http.Error(w, "shutting down, retry later", http.StatusServiceUnavailable)
+		return
+	}
+	defer e.app.work.done()
 	ans := e.app.handleInteraction(r.Context(), cb, false)
 	switch {
 	case ans.status != 0 && ans.status != http.StatusOK:

@@ -76,6 +76,9 @@ func (a *App) drainForShutdown() error {
 // handled in the worker pool (waiting for room when it is full); commands,
 // view submissions and options loads are acked with their handler's answer
 // within the ack deadline, like over HTTP. Connection events are logged.
+// Once Drain began, requests are refused: events are dropped (they were
+// acked), commands get the usual apology, and interactions are left unacked
+// so that Slack reports them failed.
 //
 // RunSocketMode calls it for every event; it is exported for tests and for
 // apps that run their own socketmode.Client.
@@ -101,9 +104,12 @@ func (a *App) DispatchSocketEvent(ctx context.Context, evt socketmode.Event, ack
 			a.socketAck(ack, req, nil)
 			return
 		}
-		a.inflight.Add(1)
+		if !a.work.enter() {
+			a.socketAck(ack, req, a.refuseCommand(&cmd))
+			return
+		}
 		go func() {
-			defer a.inflight.Done()
+			defer a.work.done()
 			a.handleCommand(ctx, &cmd, func() string { return a.cfg.InstallURL }, func(r *Response, _ bool) {
 				if r == nil {
 					a.socketAck(ack, req, nil)
@@ -122,9 +128,13 @@ func (a *App) DispatchSocketEvent(ctx context.Context, evt socketmode.Event, ack
 			a.socketAck(ack, req, nil)
 			return
 		}
-		a.inflight.Add(1)
+		if !a.work.enter() {
+			// Unacked, Slack shows the user the failure, as for a 503.
+			a.log.Warn("Socket Mode: shutting down: left an interaction unacked", "interaction", string(cb.Type), "envelope_id", req.EnvelopeID)
+			return
+		}
 		go func() {
-			defer a.inflight.Done()
+			defer a.work.done()
 			ans := a.handleInteraction(ctx, cb, true)
 			a.socketAck(ack, req, ans.body)
 		}()
