@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -44,6 +46,7 @@ type sendOptions struct {
 	values   string
 	event    string
 	wait     time.Duration
+	timeout  time.Duration
 	follow   time.Duration
 }
 
@@ -69,6 +72,12 @@ exactly as Slack would, and prints the app's reply. KIND is one of
 
 The emulator is found with --emulator, else SLACK_URL from --env-file, else
 the SLACK_URL environment variable, else http://127.0.0.1:3001.
+
+Traffic is sent once. --wait tries again only while no emulator accepts the
+connection; once sent, an answer that does not come within --timeout (30s by
+default; the emulator itself gives up on the app after 10s) is reported as
+an error and never resent, so the app cannot get the same command twice.
+
 Exit status: 0 when the app answered 2xx, 1 when it answered otherwise or
 could not be reached, 2 for bad arguments.`,
 		Example: `  slackgen emulate send command /hello --text "hi there"
@@ -91,6 +100,9 @@ could not be reached, 2 for bad arguments.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.timeout <= 0 {
+				return usageError("--timeout must be positive, got %s", o.timeout)
+			}
 			req := slacktest.SendRequest{Team: o.team, Text: o.text, Channel: o.channel, Value: o.value}
 			if k := sendKinds[args[0]]; k.set != nil {
 				k.set(&req, args[1])
@@ -118,6 +130,7 @@ could not be reached, 2 for bad arguments.`,
 	f.StringVar(&o.values, "values", "", "state values of a view submission, as JSON")
 	f.StringVar(&o.event, "event-json", "", `more fields of an event, as a JSON object (e.g. '{"channel_type":"im"}')`)
 	f.DurationVar(&o.wait, "wait", 0, "wait up to this long for the emulator (and --env-file) to be ready, e.g. right after starting it")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "how long to wait for the app's reply through the emulator (which gives up on the app after 10s)")
 	f.DurationVar(&o.follow, "follow", 0, "after the reply, print what the app posts (response_url, chat.*) for this long")
 	return cmd
 }
@@ -157,7 +170,7 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 	if err != nil {
 		return failf("encoding the request: %w", err)
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{Timeout: o.timeout}
 	deadline := time.Now().Add(o.wait)
 	var resp *http.Response
 	var base string
@@ -179,6 +192,9 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 			hreq.Header.Set("Content-Type", "application/json")
 			if resp, err = client.Do(hreq); err == nil {
 				break
+			}
+			if !notConnected(err) {
+				return sendFailed(ctx, err, base, kind, o.timeout)
 			}
 			err = fmt.Errorf("no emulator answered at %s: %w (start one with 'slackgen emulate', or point --emulator at it)", base, err)
 		} else {
@@ -221,6 +237,26 @@ func runSend(ctx context.Context, e *env, o sendOptions, kind string, req slackt
 		return followMessages(ctx, e, client, base, seen, last, o.follow)
 	}
 	return nil
+}
+
+// notConnected reports whether err says that no connection to the emulator
+// was made, so nothing was sent: the only failure --wait tries again.
+func notConnected(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// sendFailed reports a send that may have reached the emulator, and through
+// it the app. It is never tried again: the app would get the traffic twice.
+func sendFailed(ctx context.Context, err error, base, kind string, timeout time.Duration) error {
+	if ctx.Err() != nil {
+		return failf("%w", ctx.Err())
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return failf("no answer within %s from the emulator at %s: the app may still be handling the %s, which was not sent again; check the app's log, or raise --timeout", timeout, base, kind)
+	}
+	return failf("the emulator at %s did not answer: %w; the %s may have reached the app and was not sent again: check the app's log and the emulator's", base, err, kind)
 }
 
 // fetchMessages reads the emulator's captured conversation.
