@@ -26,12 +26,15 @@ func (s *Server) redeem(a *app, r *apiRequest, f flow) (*grant, string) {
 	code := r.get("code")
 	g, found := s.codes[code]
 	switch {
-	case code == "" || !found || g.flow != f || g.appID != a.cfg.AppID:
+	case code == "" || !found:
+		return nil, "invalid_code"
+	case !s.opts.now().Before(g.expires):
+		delete(s.codes, code) // Slack no longer knows an expired code either
+		return nil, "invalid_code"
+	case g.flow != f || g.appID != a.cfg.AppID:
 		return nil, "invalid_code"
 	case g.used:
 		return nil, "code_already_used"
-	case !s.opts.now().Before(g.expires):
-		return nil, "code_expired"
 	}
 	if g.challenge != "" || r.get("code_verifier") != "" {
 		sum := sha256.Sum256([]byte(r.get("code_verifier")))

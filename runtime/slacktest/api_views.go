@@ -17,18 +17,16 @@ type view struct {
 	body                                     map[string]any
 }
 
-// newTrigger issues a trigger_id. Callers hold s.mu.
+// newTrigger issues a trigger_id. A trigger id is forgotten one lifetime
+// after it expired: until then a late views.open is told
+// expired_trigger_id rather than invalid_trigger_id. Callers hold s.mu.
 func (s *Server) newTrigger(team, user string) string {
-	if len(s.triggers) >= sweepAt {
-		now := s.opts.now()
-		for k, t := range s.triggers {
-			if t.used || !now.Before(t.expires) {
-				delete(s.triggers, k)
-			}
-		}
-	}
+	now := s.opts.now()
+	s.triggerExpiry.sweep(now, func(id string) { delete(s.triggers, id) })
 	id := s.rnd.digits(13) + "." + s.rnd.digits(13) + "." + s.rnd.hex(16)
-	s.triggers[id] = &trigger{team: team, user: user, expires: s.opts.now().Add(s.opts.triggerTTL)}
+	expires := now.Add(s.opts.triggerTTL)
+	s.triggers[id] = &trigger{team: team, user: user, expires: expires}
+	s.triggerExpiry.push(id, expires.Add(s.opts.triggerTTL))
 	return id
 }
 

@@ -16,8 +16,19 @@ const (
 	flowOpenID flow = "openid" // /openid/connect/authorize → openid.connect.token
 )
 
-// codeLifetime is how long an authorization code can be exchanged.
+// codeLifetime is how long an authorization code can be exchanged, as at
+// Slack; then it is forgotten, used or not.
 const codeLifetime = 10 * time.Minute
+
+// newCode issues the authorization code of g (which expires at g.expires),
+// and forgets the codes that expired. Callers hold s.mu.
+func (s *Server) newCode(g *grant) string {
+	s.codeExpiry.sweep(s.opts.now(), func(code string) { delete(s.codes, code) })
+	code := s.rnd.digits(13) + "." + s.rnd.digits(13) + "." + s.rnd.hex(32)
+	s.codes[code] = g
+	s.codeExpiry.push(code, g.expires)
+	return code
+}
 
 // grant is what the user allowed on the consent page; its code is exchanged
 // once for tokens.
@@ -235,9 +246,7 @@ func (s *Server) handleDecision(f flow) http.HandlerFunc {
 			ws := s.workspaces[team]
 			g.teamID, g.enterpriseID, g.userID = ws.ID, ws.EnterpriseID, ws.UserID
 		}
-		code := s.rnd.digits(13) + "." + s.rnd.digits(13) + "." + s.rnd.hex(32)
-		s.codes[code] = g
-		q.Set("code", code)
+		q.Set("code", s.newCode(g))
 		if ar.state != "" {
 			q.Set("state", ar.state)
 		}

@@ -101,10 +101,6 @@ func (s *Server) Reset() {
 	s.calls, s.messages = nil, nil
 }
 
-// sweepAt is the size at which the maps of trigger ids and response URLs
-// are swept of expired and spent entries.
-const sweepAt = 1000
-
 // maxCaptured bounds the captured calls and messages each: a long-running
 // emulator forgets the oldest.
 const maxCaptured = 10000
@@ -162,18 +158,16 @@ const (
 	responseURLLifetime = 30 * time.Minute
 )
 
-// newResponseURL issues a response_url. Callers hold s.mu.
+// newResponseURL issues a response_url. Like a trigger id, it is forgotten
+// one lifetime after it expired (until then a late reply is told
+// expired_url); incoming webhooks never are. Callers hold s.mu.
 func (s *Server) newResponseURL(team, channel, user string) string {
-	if len(s.responseURLs) >= sweepAt {
-		now := s.opts.now()
-		for k, ru := range s.responseURLs {
-			if !ru.webhook && (ru.uses >= responseURLUses || !now.Before(ru.expires)) {
-				delete(s.responseURLs, k)
-			}
-		}
-	}
+	now := s.opts.now()
+	s.responseURLExpiry.sweep(now, func(id string) { delete(s.responseURLs, id) })
 	id := s.rnd.alnum(24)
-	s.responseURLs[id] = &responseURL{team: team, channel: channel, user: user, expires: s.opts.now().Add(responseURLLifetime)}
+	expires := now.Add(responseURLLifetime)
+	s.responseURLs[id] = &responseURL{team: team, channel: channel, user: user, expires: expires}
+	s.responseURLExpiry.push(id, expires.Add(responseURLLifetime))
 	return s.url + "/_emulator/respond/" + id
 }
 

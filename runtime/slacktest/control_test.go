@@ -332,7 +332,7 @@ func TestSweep(t *testing.T) {
 	srv := NewServer(t, testConfig(), WithClock(clk.Now))
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
-	for i := 0; i < sweepAt; i++ {
+	for i := 0; i < 1000; i++ {
 		srv.newTrigger("T0001", "U0001")
 		srv.newResponseURL("T0001", "C1", "U0001")
 	}

@@ -35,6 +35,13 @@
 // exchanges). apps.uninstall revokes tokens without sending
 // app_uninstalled; Uninstall does both.
 //
+// Authorization codes are single use and live 10 minutes; then they are
+// invalid_code, as at Slack. A Socket Mode URL can be dialled once within
+// 30 seconds, a trigger id opens one view within 3 seconds
+// (WithTriggerLifetime), a response_url takes 5 replies within 30 minutes.
+// What expires is forgotten soon after, at a constant cost per issue, so a
+// long-running emulator does not grow.
+//
 // Workspaces T0001 "Acme" and T0002 "Globex" exist by default, plus the
 // Enterprise Grid organization E0001 "Initech" with its workspace T0003
 // "Initech HQ" (which can be installed org-wide). A team id that does not

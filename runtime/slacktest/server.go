@@ -49,6 +49,11 @@ type Server struct {
 	closing       bool // no new Socket Mode connections
 	lastEvent     *sentEvent
 	faults        map[string]*fault
+
+	// When the codes, trigger ids and response URLs are forgotten.
+	codeExpiry        expiryQueue
+	triggerExpiry     expiryQueue
+	responseURLExpiry expiryQueue
 }
 
 type app struct {

@@ -18,6 +18,9 @@ import (
 // it acks, instead of HTTP requests.
 
 const (
+	// socketTicketLifetime is how long the URL apps.connections.open
+	// returns can be dialled (once), like Slack's short-lived wss URLs; an
+	// unused one is forgotten then.
 	socketTicketLifetime = 30 * time.Second
 	socketPingInterval   = 10 * time.Second // slack-go gives up after 30 s without a ping
 	socketWriteTimeout   = 5 * time.Second
@@ -50,6 +53,8 @@ type socketState struct {
 	pending   map[string]chan json.RawMessage // envelope id → its ack
 	next      int
 	wg        sync.WaitGroup
+
+	ticketExpiry expiryQueue // forgets the tickets never dialled
 }
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
@@ -78,9 +83,15 @@ func (s *Server) SocketConnections() int {
 
 // appsConnectionsOpen hands out a one-use WebSocket URL.
 func (s *Server) appsConnectionsOpen(_ *apiRequest, t *token) result {
+	now := s.opts.now()
+	s.socket.ticketExpiry.sweep(now, func(ticket string) {
+		delete(s.socket.tickets, ticket)
+		delete(s.socket.ticketApp, ticket)
+	})
 	ticket := s.rnd.hex(16)
-	s.socket.tickets[ticket] = s.opts.now().Add(socketTicketLifetime)
+	s.socket.tickets[ticket] = now.Add(socketTicketLifetime)
 	s.socket.ticketApp[ticket] = t.appID
+	s.socket.ticketExpiry.push(ticket, now.Add(socketTicketLifetime))
 	return ok(map[string]any{"url": "ws" + strings.TrimPrefix(s.url, "http") + "/_emulator/socket/" + ticket})
 }
 
