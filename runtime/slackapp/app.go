@@ -267,6 +267,7 @@ func (a *App) Drain(ctx context.Context) error {
 		// WaitGroup can be waited for without racing an Add.
 		<-a.work.drain()
 		a.pool.wait()
+		a.pool.stop() // its idle workers exit
 		close(done)
 	}()
 	select {

@@ -48,17 +48,56 @@ func TestPoolBounds(t *testing.T) {
 		t.Error("a job was refused after the pool emptied")
 	}
 	p.wait()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	deadline = time.Now().Add(10 * time.Second)
-	for p.running != 0 && time.Now().Before(deadline) {
-		p.mu.Unlock()
-		time.Sleep(time.Millisecond)
+	// An idle pool keeps at most keepIdle workers, all idle; after stop,
+	// none.
+	waitWorkers(t, p, func(running, idle int) bool { return running <= p.keepIdle && running == idle })
+	p.stop()
+	waitWorkers(t, p, func(running, idle int) bool { return running == 0 })
+}
+
+// waitWorkers waits (at most 10 s) until ok holds for the pool's worker
+// counts.
+func waitWorkers(t *testing.T, p *pool, ok func(running, idle int) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
 		p.mu.Lock()
+		running, idle := p.running, p.idle
+		p.mu.Unlock()
+		if ok(running, idle) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d workers running, %d of them idle", running, idle)
+		}
+		time.Sleep(time.Millisecond)
 	}
-	if p.running != 0 {
-		t.Errorf("%d workers left running on an idle pool", p.running)
+}
+
+// TestPoolKeepsIdleWorkers: jobs handed over one at a time run on the same
+// parked worker instead of a new goroutine each (whose stack would grow
+// again), and a stopped pool's idle workers exit.
+func TestPoolKeepsIdleWorkers(t *testing.T) {
+	p := newPool(4, 8)
+	p.keepIdle = 1
+	done := make(chan struct{})
+	for i := range 50 {
+		if !p.tryGo(func() { done <- struct{}{} }) {
+			t.Fatalf("job %d refused", i)
+		}
+		<-done
+		// The worker parks before the next job comes.
+		waitWorkers(t, p, func(running, idle int) bool { return running == 1 && idle == 1 })
 	}
+	p.stop()
+	waitWorkers(t, p, func(running, idle int) bool { return running == 0 })
+	// Jobs still run after stop, on workers that exit once done.
+	if !p.tryGo(func() { done <- struct{}{} }) {
+		t.Fatal("a job was refused after stop")
+	}
+	<-done
+	p.wait()
+	waitWorkers(t, p, func(running, idle int) bool { return running == 0 })
 }
 
 func TestPoolGoWait(t *testing.T) {
@@ -133,4 +172,19 @@ func stackUser(depth int) byte {
 		return buf[0]
 	}
 	return stackUser(depth-1) + buf[depth%len(buf)]
+}
+
+// BenchmarkPoolOneAtATime hands jobs that need some stack to the pool one
+// at a time, each after the previous finished: the pool's queue empties
+// after every job, as it does between two events under moderate load.
+func BenchmarkPoolOneAtATime(b *testing.B) {
+	p := newPool(DefaultWorkers, DefaultQueueSize)
+	done := make(chan struct{})
+	job := func() { stackUser(24); done <- struct{}{} }
+	b.ReportAllocs()
+	for b.Loop() {
+		p.goWait(nil, job)
+		<-done
+	}
+	p.wait()
 }
