@@ -8,9 +8,11 @@
 // created when missing and then belong to the user. A lock file
 // (slackgen.lock) records the hash of each generated file, so a generated
 // file edited by hand stops the run instead of being overwritten (Force
-// overrides). A run plans everything first, writes nothing when the plan has
-// a conflict, writes each file atomically, and writes the lock last; a
-// second run with the same inputs changes no byte.
+// overrides), and a hash of the inputs as parsed (see LockVersion), so
+// editing a comment of the manifest leaves the project up to date. A run
+// plans everything first, writes nothing when the plan has a conflict,
+// writes each file atomically, and writes the lock last; a second run with
+// the same inputs changes no byte.
 //
 // Usage:
 //
@@ -114,20 +116,35 @@ type Result struct {
 	Files []File // sorted by path
 	// LockChanged reports whether the lock file is (or would be) rewritten.
 	LockChanged bool
+	// LockNote explains a change of the lock that the file lines do not:
+	// a lock of an older format (see LockVersion), inputs that changed
+	// without changing a generated file, another generator version. Empty
+	// when there is nothing to explain.
+	LockNote string
 	// Tidied reports whether `go mod tidy` ran.
 	Tidied bool
 	// Warnings are the manifest's warnings (file:line:col: warning: …);
 	// they never stop a run.
 	Warnings []string
+
+	// lockStale reports whether the lock's change makes the project stale:
+	// whenever it changes, except that rewriting a lock of an older format
+	// in the current one is not by itself a change.
+	lockStale bool
 }
 
 // Stale reports whether the run changes (or, with Check or DryRun, would
 // change) anything: a file created, updated or removed, a conflict, or a
-// new lock.
+// lock that records other inputs, files or generator version. A lock of
+// an older format whose input hash cannot be compared is judged by the
+// rendered files alone (see LockNote).
 func (r *Result) Stale() bool {
-	if r.LockChanged {
-		return true
-	}
+	return r.lockStale || r.filesStale()
+}
+
+// filesStale reports whether a file is (or would be) created, updated or
+// removed, or is in conflict.
+func (r *Result) filesStale() bool {
 	for _, f := range r.Files {
 		switch f.Status {
 		case Created, Updated, Removed, Conflict:
@@ -169,6 +186,9 @@ func (r *Result) Print(w io.Writer) {
 	if r.Tidied {
 		fmt.Fprintln(w, "ran go mod tidy: go.mod and go.sum are complete")
 	}
+	if r.LockNote != "" {
+		fmt.Fprintln(w, "note: "+r.LockNote)
+	}
 }
 
 // ConflictError is returned when generated files were edited by hand.
@@ -199,7 +219,7 @@ func Generate(opts Options) (*Result, error) {
 		return nil, err
 	}
 	lockPath := filepath.Join(dir, LockFile)
-	lock, err := readLock(lockPath)
+	lock, oldLockData, err := readLock(lockPath, version)
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +228,15 @@ func Generate(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Warnings = append(pr.in.warnings, goModWarnings(dir, pr.app)...)
+	newLock.Version = LockVersion
 	newLock.Generator = version
 	newLock.Input = pr.in.hash
 	lockData := newLock.marshal()
-	oldLock, _ := os.ReadFile(lockPath)
 	// A new overlay directory is recorded in slackgen.yaml, which is part
-	// of the input hash: the lock changes with it.
-	res.LockChanged = !bytes.Equal(oldLock, lockData) || pr.saveConfig
+	// of the input hash: the lock changes with it (saveConfig).
+	ls := compareLocks(lock, oldLockData, newLock, lockData, pr.saveConfig)
+	res.LockChanged, res.lockStale = ls.changed, ls.stale
+	res.LockNote = ls.note(res.filesStale(), !opts.DryRun && !opts.Check)
 
 	if opts.DryRun {
 		out := opts.Out
@@ -442,7 +464,7 @@ func prepare(dir, version, templatesDir string, validate bool) (*prepared, error
 		}
 	}
 	pr.cfgData = cfgData
-	if pr.in, err = loadInputs(dir, cfg, cfgData, validate); err != nil {
+	if pr.in, err = loadInputs(dir, cfg, validate); err != nil {
 		return nil, err
 	}
 	app, err := newApp(pr.in.manifest, cfg)

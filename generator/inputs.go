@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/slackgen/slackgen/manifest"
 	"github.com/slackgen/slackgen/templates"
 )
@@ -22,7 +24,7 @@ type inputs struct {
 	manifest     *manifest.Manifest
 	warnings     []string         // the manifest's warnings, file:line:col
 	templates    []templateSource // sorted by path
-	hash         string           // of slackgen.yaml, the manifest and the overlay
+	hash         string           // of slackgen.yaml's settings, the manifest's content and the overlay
 }
 
 // templateSource is one project template: its path in the project tree
@@ -34,7 +36,7 @@ type templateSource struct {
 	text string
 }
 
-func loadInputs(dir string, cfg *Config, cfgData []byte, validate bool) (*inputs, error) {
+func loadInputs(dir string, cfg *Config, validate bool) (*inputs, error) {
 	in := &inputs{manifestPath: cfg.ManifestPath(dir)}
 	data, err := os.ReadFile(in.manifestPath)
 	if err != nil {
@@ -61,13 +63,25 @@ func loadInputs(dir string, cfg *Config, cfgData []byte, validate bool) (*inputs
 	if err != nil {
 		return nil, fmt.Errorf("reading embedded templates: %w", err)
 	}
+	// The hash covers what rendering reads, not how the files spell it:
+	// slackgen.yaml's settings and the manifest's content, each
+	// serialized deterministically, so a comment, whitespace or key order
+	// edit leaves it (and the lock) alone.
+	cfgCanon, err := yaml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the settings of %s: %w", ConfigFile, err)
+	}
+	manifestCanon, err := in.manifest.Canonical()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.manifestPath, err)
+	}
 	h := sha256.New()
 	writeField := func(name string, b []byte) {
 		fmt.Fprintf(h, "%s %d\n", name, len(b))
 		h.Write(b)
 	}
-	writeField(ConfigFile, cfgData)
-	writeField("manifest", data)
+	writeField(ConfigFile, cfgCanon)
+	writeField("manifest", manifestCanon)
 	if cfg.Templates != "" {
 		odir := cfg.Templates
 		if !filepath.IsAbs(odir) {
