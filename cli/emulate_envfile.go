@@ -14,7 +14,14 @@ import (
 
 // writeEnvFile sets the KEY=value pairs of kv in the env file at path,
 // keeping its other lines (an app's .env may hold DATABASE_URL and the
-// like), and replaces the file atomically with mode 0600: secrets are in it.
+// like), and replaces the file atomically. Secrets are in it: a new file
+// gets mode 0600, an existing one keeps its owner's permission bits and
+// loses any group and other bits (0644 becomes 0600, 0400 stays 0400).
+//
+// A path that is a symbolic link (.env -> ../secrets/app.env) is written
+// through: the file it points at is updated and the link stays; a link
+// that leads to no file is an error telling to create the file or remove
+// the link (see internal/atomicfile).
 func writeEnvFile(path string, kv []string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -54,7 +61,11 @@ func writeEnvFile(path string, kv []string) error {
 			fmt.Fprintf(&out, "%s=%s\n", k, set[k])
 		}
 	}
-	return atomicfile.Write(path, out.Bytes(), 0o600)
+	perm := fs.FileMode(0o600)
+	if fi, err := os.Stat(path); err == nil { // the link's target for a link
+		perm = fi.Mode().Perm() &^ 0o077
+	}
+	return atomicfile.Write(path, out.Bytes(), perm)
 }
 
 // readEnvValue returns the value of key in the env file at path.
