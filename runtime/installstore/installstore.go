@@ -2,7 +2,9 @@
 // receives when a workspace (or an Enterprise Grid organization) installs it.
 //
 // The model follows python-slack-sdk's Installation. Every Save appends to the
-// history; lookups return the latest matching record ("latest wins").
+// history; lookups return the latest matching record ("latest wins"). The
+// stores of this module keep that history bounded (see "History and
+// retention" below).
 // Org-wide installations (IsEnterpriseInstall) are keyed by enterprise: their
 // TeamID is ignored by lookups and deletes.
 //
@@ -35,6 +37,42 @@
 //     returns is saved as a new record whose InstalledAt is moved up, when
 //     needed, to that of the records it was read from, so it becomes the
 //     latest; fn may not move the installation to another workspace.
+//
+// # History and retention
+//
+// The history is not kept whole: each OAuth install and each token rotation
+// (rotating tokens are refreshed about every 12 hours) adds a record, and a
+// table that only grows is a cost and a liability. The same write (the same
+// transaction in the SQL stores) that adds a record drops the records of
+// its workspace that no lookup can return any more, now or after any later
+// write or delete. A record is kept when, among the workspace's records of
+// its user id (the empty one included), it is
+//
+//   - the latest one: FindInstallation of that user, or of anyone;
+//   - the latest one with a bot token: FindBot, and the bot fields of
+//     FindInstallation;
+//   - the latest one with a user token: FindInstallation of that user after
+//     DeleteBot has dropped the user's newer records that had only a bot
+//     token (a reinstall without user scopes, say), so that a user token
+//     that was not revoked can still be found;
+//
+// or when it is one of the workspace's n most recent records, kept for
+// auditing and debugging whatever they are: DefaultHistory (10) unless the
+// store's WithHistory option says otherwise; 0 keeps only the records above.
+// So a workspace holds at most 3 records per user id plus n, however many
+// Saves and Updates it has seen, and every Find*, Update and delete answers
+// exactly as it would with the whole history. A Save whose record is older
+// (by InstalledAt) than newer records that stand in for it and than the n
+// most recent ones is dropped at once. The deletes prune the workspace too.
+// In sqlitestore and pgstore a Save or Update looks only at the rows of its
+// own user and the n+1 most recent rows of the workspace, through their
+// indexes, so its cost does not grow with the history; memstore and
+// filestore prune the workspace's (bounded) history they already hold in
+// memory. Storage written by an older version is pruned as it is written
+// again (in the SQL stores, a user's rows at that user's next write, all of
+// a workspace's at its next DeleteBot or DeleteInstallation). The rule lives
+// in one place (internal/core) for every store, and storetest.RunRetention
+// checks a store against it.
 //
 // Choosing a store: sqlitestore for one host (the default of generated
 // apps), pgstore for several replicas, filestore to read installations with
@@ -100,6 +138,8 @@ type Query struct {
 // across processes.
 type Store interface {
 	// Save appends inst to the history. InstalledAt is set to now when zero.
+	// A store may then drop records that no lookup can return any more (the
+	// stores of this module do: see "History and retention").
 	Save(ctx context.Context, inst *Installation) error
 
 	// FindBot returns the latest installation for q's workspace (or

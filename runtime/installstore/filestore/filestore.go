@@ -1,7 +1,14 @@
 // Package filestore is an installstore.Store in a directory of JSON files,
 // one per workspace (or organization), each holding that workspace's
 // history in insertion order. It suits development and small single-host
-// deployments; use sqlitestore when the history grows large.
+// deployments; use sqlitestore when there are many workspaces.
+//
+// Each write drops the records of its workspace that no lookup can return
+// any more, keeping the installstore.DefaultHistory most recent ones for
+// auditing (WithHistory changes how many): a file holds at most 3 records
+// per user id of the workspace (the empty one included) plus those,
+// however many Saves and token rotations it has seen. A file written by an
+// older version is pruned the same way at its workspace's next write.
 //
 // Files are written with mode 0600 in a directory created with mode 0700,
 // atomically (a temporary file, fsync, then rename), so a reader never sees
@@ -32,9 +39,10 @@ import (
 // for concurrent use by multiple goroutines, and by several processes on
 // Unix.
 type Store struct {
-	dir   string
-	locks core.KeyLock
-	now   func() time.Time
+	dir    string
+	locks  core.KeyLock
+	now    func() time.Time
+	recent int // records kept besides those lookups need
 }
 
 var _ installstore.Store = (*Store)(nil)
@@ -47,15 +55,27 @@ type file struct {
 	Installations []*installstore.Installation `json:"installations"`
 }
 
+// Option configures a Store made by New.
+type Option func(*Store)
+
+// WithHistory sets how many of each workspace's most recent records are
+// kept besides those that lookups need (installstore.DefaultHistory when
+// not given). 0 keeps only what lookups need; a negative n counts as 0.
+func WithHistory(n int) Option { return func(s *Store) { s.recent = max(n, 0) } }
+
 // New returns a store in dir, creating it (mode 0700) when missing.
-func New(dir string) (*Store, error) {
+func New(dir string, opts ...Option) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("filestore: empty directory; pass a path such as data/installations")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("filestore: creating the store directory: %w", err)
 	}
-	return &Store{dir: dir, now: time.Now}, nil
+	s := &Store{dir: dir, now: time.Now, recent: installstore.DefaultHistory}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // fileName maps a workspace key to a file name that is safe on every
@@ -148,7 +168,8 @@ func (s *Store) locked(ctx context.Context, ws string, f func() error) error {
 	return f()
 }
 
-// Save appends inst to its workspace's file.
+// Save adds inst to its workspace's file and drops the records it made
+// unneeded.
 func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error {
 	if inst == nil {
 		return errors.New("filestore: Save: installation is nil")
@@ -160,7 +181,7 @@ func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error
 		if err != nil {
 			return err
 		}
-		return s.write(ws, append(history, rec))
+		return s.write(ws, core.Prune(append(history, rec), s.recent))
 	})
 }
 
@@ -214,6 +235,8 @@ func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
 	return s.locked(ctx, ws, func() error { return s.write(ws, nil) })
 }
 
+// rewrite applies edit to ws's records, drops those left without a token
+// and prunes the rest.
 func (s *Store) rewrite(ctx context.Context, ws string, edit func(*installstore.Installation)) error {
 	return s.locked(ctx, ws, func() error {
 		history, err := s.read(ws)
@@ -227,12 +250,13 @@ func (s *Store) rewrite(ctx context.Context, ws string, edit func(*installstore.
 				kept = append(kept, r)
 			}
 		}
-		return s.write(ws, kept)
+		return s.write(ws, core.Prune(kept, s.recent))
 	})
 }
 
 // Update runs fn holding the workspace's lock (in-process and flock), then
-// appends its result to the file before releasing the lock.
+// adds its result to the file, pruned like Save's, before releasing the
+// lock.
 func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*installstore.Installation) (*installstore.Installation, error)) error {
 	ws := q.WorkspaceKey()
 	return s.locked(ctx, ws, func() error {
@@ -245,6 +269,6 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if err != nil || rec == nil {
 			return err
 		}
-		return s.write(ws, append(history, rec))
+		return s.write(ws, core.Prune(append(history, rec), s.recent))
 	})
 }

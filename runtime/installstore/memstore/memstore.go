@@ -2,6 +2,11 @@
 // emulator and single-process demos. Everything is lost when the process
 // exits; use sqlitestore or pgstore to keep installations.
 //
+// Each write drops the records of its workspace that no lookup can return
+// any more, keeping the installstore.DefaultHistory most recent ones for
+// auditing (WithHistory changes how many), so memory stays bounded by the
+// number of workspaces and users, not of Saves.
+//
 //	store := memstore.New()
 //	err := store.Save(ctx, &installstore.Installation{TeamID: "T1", BotToken: token})
 //	bot, err := store.FindBot(ctx, installstore.Query{TeamID: "T1"})
@@ -24,26 +29,44 @@ type Store struct {
 	history map[string][]*installstore.Installation // by workspace key, insertion order
 	updates core.KeyLock
 	now     func() time.Time
+	recent  int // records kept besides those lookups need
 }
 
 var _ installstore.Store = (*Store)(nil)
 
+// Option configures a Store made by New.
+type Option func(*Store)
+
+// WithHistory sets how many of each workspace's most recent records are
+// kept besides those that lookups need (installstore.DefaultHistory when
+// not given). 0 keeps only what lookups need; a negative n counts as 0.
+func WithHistory(n int) Option { return func(s *Store) { s.recent = max(n, 0) } }
+
 // New returns an empty store.
-func New() *Store {
-	return &Store{history: make(map[string][]*installstore.Installation), now: time.Now}
+func New(opts ...Option) *Store {
+	s := &Store{history: make(map[string][]*installstore.Installation), now: time.Now, recent: installstore.DefaultHistory}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
-// Save appends a copy of inst to its workspace's history.
+// Save adds a copy of inst to its workspace's history and drops the
+// records it made unneeded.
 func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error {
 	if inst == nil {
 		return fmt.Errorf("memstore: Save: installation is nil")
 	}
 	rec := core.Stamp(inst, s.now())
-	key := installstore.Key(rec).WorkspaceKey()
 	s.mu.Lock()
-	s.history[key] = append(s.history[key], rec)
+	s.add(installstore.Key(rec).WorkspaceKey(), rec)
 	s.mu.Unlock()
 	return nil
+}
+
+// add appends rec to ws's history and prunes it. s.mu must be held.
+func (s *Store) add(ws string, rec *installstore.Installation) {
+	s.history[ws] = core.Prune(append(s.history[ws], rec), s.recent)
 }
 
 // FindBot returns the latest bot installation of q's workspace.
@@ -101,7 +124,8 @@ func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
 	return nil
 }
 
-// rewrite applies edit to copies of ws's records and keeps the live ones.
+// rewrite applies edit to copies of ws's records and keeps the live ones
+// that retention keeps.
 func (s *Store) rewrite(ws string, edit func(*installstore.Installation)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -117,7 +141,7 @@ func (s *Store) rewrite(ws string, edit func(*installstore.Installation)) {
 		delete(s.history, ws)
 		return
 	}
-	s.history[ws] = kept
+	s.history[ws] = core.Prune(kept, s.recent)
 }
 
 // Update runs fn on the latest installation for q and stores its result,
@@ -139,8 +163,7 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		return err
 	}
 	s.mu.Lock()
-	ws := q.WorkspaceKey()
-	s.history[ws] = append(s.history[ws], rec)
+	s.add(q.WorkspaceKey(), rec)
 	s.mu.Unlock()
 	return nil
 }

@@ -9,6 +9,22 @@
 // and writes before committing: two replicas never both spend one refresh
 // token.
 //
+// The same transaction that writes a row deletes the rows of its workspace
+// that no lookup can return any more, keeping the
+// installstore.DefaultHistory most recent ones for auditing (WithHistory
+// changes how many): a workspace keeps at most 3 rows per user id (the empty
+// one included) plus those, however many Saves and token rotations it has
+// seen. A Save or Update looks only at the rows of its user and the most
+// recent ones of the workspace, through the indexes, so its cost does not
+// grow with the history. Save, Update, DeleteBot and DeleteInstallation all
+// hold the workspace's advisory lock, so replicas writing one workspace
+// prune one after the other, each seeing the rows the previous one committed
+// (a Save waits for an Update of its workspace that is refreshing a token);
+// a transaction never sees, so never deletes, a row that another has not
+// committed. Rows written by an older version are pruned user by user as
+// they are written again, and all of a workspace's by DeleteBot and
+// DeleteInstallation.
+//
 //	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
 //	if err != nil { ... }
 //	store, err := pgstore.New(ctx, pool)
@@ -37,17 +53,31 @@ type Store struct {
 	pool    *pgxpool.Pool
 	ownPool bool
 	now     func() time.Time
+	recent  int // rows kept besides those lookups need
 }
 
 var _ installstore.Store = (*Store)(nil)
 
+// Option configures a Store made by New or Open.
+type Option func(*Store)
+
+// WithHistory sets how many of each workspace's most recent rows are kept
+// besides those that lookups need (installstore.DefaultHistory when not
+// given). 0 keeps only what lookups need; a negative n counts as 0.
+// Replicas sharing a database should use the same value: each prunes with
+// its own (lookups never depend on it).
+func WithHistory(n int) Option { return func(s *Store) { s.recent = max(n, 0) } }
+
 // New returns a store that uses pool, after migrating the schema. Closing
 // the pool stays the caller's job.
-func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
 	if pool == nil {
 		return nil, errors.New("pgstore: nil pool")
 	}
-	s := &Store{pool: pool, now: time.Now}
+	s := &Store{pool: pool, now: time.Now, recent: installstore.DefaultHistory}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -57,7 +87,7 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string, as pgxpool.ParseConfig accepts) and migrates the
 // schema. Close closes the pool.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's parse errors redact the password.
@@ -67,7 +97,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: connecting: %w", err)
 	}
-	s, err := New(ctx, pool)
+	s, err := New(ctx, pool, opts...)
 	if err != nil {
 		pool.Close()
 		return nil, err
@@ -157,16 +187,32 @@ func find(ctx context.Context, db querier, q installstore.Query) (cur, bot *inst
 	return core.Combine(row, bot), bot, nil
 }
 
-// Save appends inst to the history.
+// Save adds inst to the history and, in the same transaction and holding
+// the workspace's advisory lock, deletes the rows it made unneeded.
 func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error {
 	if inst == nil {
 		return errors.New("pgstore: Save: installation is nil")
 	}
 	rec := core.Stamp(inst, s.now())
-	if _, err := s.pool.Exec(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...); err != nil {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockWorkspace(ctx, tx, installstore.Key(rec)); err != nil {
+			return err
+		}
+		return s.insert(ctx, tx, rec)
+	})
+	if err != nil {
 		return fmt.Errorf("pgstore: saving an installation: %w", err)
 	}
 	return nil
+}
+
+// insert adds rec inside tx, which holds the workspace's lock, and prunes
+// what it made unneeded.
+func (s *Store) insert(ctx context.Context, tx pgx.Tx, rec *installstore.Installation) error {
+	if _, err := tx.Exec(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...); err != nil {
+		return err
+	}
+	return s.prune(ctx, tx, installstore.Key(rec).WorkspaceKey(), &rec.UserID)
 }
 
 // FindBot returns the latest bot installation of q's workspace.
@@ -196,27 +242,36 @@ func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*in
 }
 
 // DeleteBot clears the bot tokens of every row of q's workspace and drops
-// the rows left without a token.
+// the rows left without a token, or no longer needed.
 func (s *Store) DeleteBot(ctx context.Context, q installstore.Query) error {
-	return s.clear(ctx, "deleting a bot", "UPDATE "+table+" SET "+sqlcols.BotClear+" WHERE workspace = $1", q.WorkspaceKey())
+	return s.clear(ctx, q, "deleting a bot", "UPDATE "+table+" SET "+sqlcols.BotClear+" WHERE workspace = $1", q.WorkspaceKey())
 }
 
 // DeleteInstallation clears the user part of q.UserID's rows (every user's
-// when empty) and drops the rows left without a token.
+// when empty) and drops the rows left without a token, or no longer needed.
 func (s *Store) DeleteInstallation(ctx context.Context, q installstore.Query) error {
 	if q.UserID == "" {
-		return s.clear(ctx, "deleting installations", "UPDATE "+table+" SET "+sqlcols.UserClear+" WHERE workspace = $1", q.WorkspaceKey())
+		return s.clear(ctx, q, "deleting installations", "UPDATE "+table+" SET "+sqlcols.UserClear+" WHERE workspace = $1", q.WorkspaceKey())
 	}
-	return s.clear(ctx, "deleting an installation", "UPDATE "+table+" SET "+sqlcols.UserClear+" WHERE workspace = $1 AND user_id = $2", q.WorkspaceKey(), q.UserID)
+	return s.clear(ctx, q, "deleting an installation", "UPDATE "+table+" SET "+sqlcols.UserClear+" WHERE workspace = $1 AND user_id = $2", q.WorkspaceKey(), q.UserID)
 }
 
-func (s *Store) clear(ctx context.Context, what, update string, args ...any) error {
+// clear runs update (whose $1 is q's workspace key) holding the
+// workspace's lock, then drops the rows left without a token and prunes
+// the workspace.
+func (s *Store) clear(ctx context.Context, q installstore.Query, what, update string, args ...any) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockWorkspace(ctx, tx, q); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, update, args...); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE workspace = $1 AND "+sqlcols.Dead, args[0])
-		return err
+		ws := q.WorkspaceKey()
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE workspace = $1 AND "+sqlcols.Dead, ws); err != nil {
+			return err
+		}
+		return s.prune(ctx, tx, ws, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("pgstore: %s: %w", what, err)
@@ -235,15 +290,24 @@ func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
 // lockKey names the advisory lock of a workspace.
 func lockKey(q installstore.Query) string { return table + ":" + q.WorkspaceKey() }
 
+// lockWorkspace takes q's workspace's advisory lock for the rest of tx.
+func lockWorkspace(ctx context.Context, tx pgx.Tx, q installstore.Query) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || $1, 0))", lockKey(q)); err != nil {
+		return fmt.Errorf("waiting for the workspace lock: %w", err)
+	}
+	return nil
+}
+
 // Update locks q's workspace with pg_advisory_xact_lock, re-reads the
 // latest state in the transaction, runs fn and writes its result before
 // committing (which releases the lock). Replicas that Update the same
-// workspace queue on the lock; other workspaces are not affected.
+// workspace queue on the lock; other workspaces are not affected. Its row
+// is pruned like Save's.
 func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*installstore.Installation) (*installstore.Installation, error)) error {
 	var fnErr error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || $1, 0))", lockKey(q)); err != nil {
-			return fmt.Errorf("waiting for the workspace lock: %w", err)
+		if err := lockWorkspace(ctx, tx, q); err != nil {
+			return err
 		}
 		cur, bot, err := find(ctx, tx, q)
 		if err != nil {
@@ -257,8 +321,7 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if rec == nil {
 			return nil
 		}
-		_, err = tx.Exec(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
-		return err
+		return s.insert(ctx, tx, rec)
 	})
 	switch {
 	case fnErr != nil:

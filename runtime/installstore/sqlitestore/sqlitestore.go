@@ -5,7 +5,18 @@
 // missing, turns on WAL mode and a busy timeout, and migrates the schema (a
 // schema_version table records what has been applied). Every Save is a new
 // row; lookups use indexes on the workspace key, so they stay flat as the
-// history grows.
+// table grows.
+//
+// The same transaction that writes a row deletes the rows of its workspace
+// that no lookup can return any more, keeping the
+// installstore.DefaultHistory most recent ones for auditing (WithHistory
+// changes how many): a workspace keeps at most 3 rows per user id (the empty
+// one included) plus those, however many Saves and token rotations it has
+// seen. A Save or Update looks only at the rows of its user and the most
+// recent ones of the workspace, through the indexes, so its cost does not
+// grow with the history. Rows written by an older version are pruned user by
+// user as they are written again, and all of a workspace's by DeleteBot and
+// DeleteInstallation.
 //
 // Several processes may share one file on a local disk: writes run in
 // BEGIN IMMEDIATE transactions, so Update serializes across processes as
@@ -47,16 +58,26 @@ type Store struct {
 	// are kept out by BEGIN IMMEDIATE and the busy timeout.
 	write chan struct{}
 	now   func() time.Time
-	// stmts holds the lookups, prepared once (parsing costs more than the
-	// indexed search itself).
+	// stmts holds the lookups and the retention queries, prepared once
+	// (parsing costs more than the indexed search itself).
 	stmts map[string]*sql.Stmt
+	// recent is the number of rows kept besides those lookups need.
+	recent int
 }
 
 var _ installstore.Store = (*Store)(nil)
 
+// Option configures a Store made by Open.
+type Option func(*Store)
+
+// WithHistory sets how many of each workspace's most recent rows are kept
+// besides those that lookups need (installstore.DefaultHistory when not
+// given). 0 keeps only what lookups need; a negative n counts as 0.
+func WithHistory(n int) Option { return func(s *Store) { s.recent = max(n, 0) } }
+
 // Open opens (creating when missing) the SQLite database at path and
 // migrates its schema.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlitestore: empty database path; pass a file path such as data/installations.db")
 	}
@@ -81,7 +102,10 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: %w", err)
 	}
-	s := &Store{db: db, write: make(chan struct{}, 1), now: time.Now}
+	s := &Store{db: db, write: make(chan struct{}, 1), now: time.Now, recent: installstore.DefaultHistory}
+	for _, o := range opts {
+		o(s)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*BusyTimeout)
 	defer cancel()
 	if err := s.migrate(ctx); err != nil {
@@ -89,11 +113,11 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	s.stmts = make(map[string]*sql.Stmt)
-	for _, q := range []string{botSQL, anySQL, userSQL} {
+	for _, q := range []string{botSQL, anySQL, userSQL, userEntriesSQL, recentEntriesSQL, allEntriesSQL, deleteRowSQL} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			db.Close()
-			return nil, fmt.Errorf("sqlitestore: preparing a lookup: %w", err)
+			return nil, fmt.Errorf("sqlitestore: preparing a query: %w", err)
 		}
 		s.stmts[q] = st
 	}
@@ -171,16 +195,24 @@ func (r reader) find(ctx context.Context, q installstore.Query) (cur, bot *insta
 	return core.Combine(row, bot), bot, nil
 }
 
-// Save appends inst to the history.
+// Save adds inst to the history and, in the same transaction, deletes the
+// rows it made unneeded.
 func (s *Store) Save(ctx context.Context, inst *installstore.Installation) error {
 	if inst == nil {
 		return errors.New("sqlitestore: Save: installation is nil")
 	}
 	rec := core.Stamp(inst, s.now())
 	return s.inTx(ctx, "saving an installation", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
-		return err
+		return s.insert(ctx, tx, rec)
 	})
+}
+
+// insert adds rec inside tx and prunes what it made unneeded.
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, rec *installstore.Installation) error {
+	if _, err := tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...); err != nil {
+		return err
+	}
+	return s.prune(ctx, tx, installstore.Key(rec).WorkspaceKey(), &rec.UserID)
 }
 
 // FindBot returns the latest bot installation of q's workspace.
@@ -209,13 +241,13 @@ func (s *Store) FindInstallation(ctx context.Context, q installstore.Query) (*in
 }
 
 // DeleteBot clears the bot tokens of every row of q's workspace and drops
-// the rows left without a token.
+// the rows left without a token, or no longer needed.
 func (s *Store) DeleteBot(ctx context.Context, q installstore.Query) error {
 	return s.clear(ctx, "deleting a bot", "UPDATE installations SET "+sqlcols.BotClear+" WHERE workspace = ?", q.WorkspaceKey())
 }
 
 // DeleteInstallation clears the user part of q.UserID's rows (every user's
-// when empty) and drops the rows left without a token.
+// when empty) and drops the rows left without a token, or no longer needed.
 func (s *Store) DeleteInstallation(ctx context.Context, q installstore.Query) error {
 	if q.UserID == "" {
 		return s.clear(ctx, "deleting installations", "UPDATE installations SET "+sqlcols.UserClear+" WHERE workspace = ?", q.WorkspaceKey())
@@ -228,8 +260,11 @@ func (s *Store) clear(ctx context.Context, what, update string, args ...any) err
 		if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM installations WHERE workspace = ? AND "+sqlcols.Dead, args[0])
-		return err
+		ws := args[0].(string)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM installations WHERE workspace = ? AND "+sqlcols.Dead, ws); err != nil {
+			return err
+		}
+		return s.prune(ctx, tx, ws, nil)
 	})
 }
 
@@ -242,7 +277,8 @@ func (s *Store) DeleteAll(ctx context.Context, q installstore.Query) error {
 }
 
 // Update runs fn inside a BEGIN IMMEDIATE transaction: no other writer, in
-// this process or another, runs until it commits. Keep fn short (one token
+// this process or another, runs until it commits. Its row is pruned like
+// Save's. Keep fn short (one token
 // refresh call): every write to the file waits for it.
 func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*installstore.Installation) (*installstore.Installation, error)) error {
 	var fnErr error
@@ -259,8 +295,7 @@ func (s *Store) Update(ctx context.Context, q installstore.Query, fn func(*insta
 		if rec == nil {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, insertSQL, sqlcols.Values(rec, timeCodec{})...)
-		return err
+		return s.insert(ctx, tx, rec)
 	})
 	if fnErr != nil {
 		return fnErr

@@ -1,6 +1,7 @@
 // Package core holds the record-level rules that every installation store in
 // this module shares, so that memstore, filestore, sqlitestore and pgstore
-// agree exactly on what "latest", "delete bot" and "delete installation" mean.
+// agree exactly on what "latest", "delete bot" and "delete installation" mean,
+// and on which records of a history are kept (retention.go).
 package core
 
 import (
