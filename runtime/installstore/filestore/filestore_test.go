@@ -13,9 +13,9 @@ import (
 	"github.com/slackgen/slackgen/runtime/installstore/storetest"
 )
 
-func newStore(t testing.TB, dir string) *filestore.Store {
+func newStore(t testing.TB, dir string, opts ...filestore.Option) *filestore.Store {
 	t.Helper()
-	s, err := filestore.New(dir)
+	s, err := filestore.New(dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,6 +24,30 @@ func newStore(t testing.TB, dir string) *filestore.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) installstore.Store { return newStore(t, t.TempDir()) })
+}
+
+func counter(s *filestore.Store) storetest.Counter {
+	return func(ctx context.Context, q installstore.Query) (int, error) { return filestore.Count(s, q) }
+}
+
+func TestRetention(t *testing.T) {
+	storetest.RunRetention(t, func(t *testing.T, history int) (installstore.Store, storetest.Counter) {
+		s := newStore(t, t.TempDir(), filestore.WithHistory(history))
+		if history == installstore.DefaultHistory {
+			s = newStore(t, t.TempDir()) // the default
+		}
+		return s, counter(s)
+	})
+}
+
+// Two stores on one directory stand for two processes writing one
+// workspace: each prunes under flock, never what the other needs.
+func TestRetentionAcrossStores(t *testing.T) {
+	dir := t.TempDir()
+	a, b := newStore(t, dir, filestore.WithHistory(0)), newStore(t, dir, filestore.WithHistory(0))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	storetest.RunConcurrentRetention(ctx, t, []installstore.Store{a, b}, counter(a), 0)
 }
 
 // Two stores on one directory stand for two processes: only flock

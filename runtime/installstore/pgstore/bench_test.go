@@ -138,8 +138,9 @@ func BenchmarkFindBot(b *testing.B) {
 	}
 }
 
-// TestFindBotUsesIndex checks the plan of FindBot's query on a table big
-// enough for the planner to prefer an index when one fits.
+// TestFindBotUsesIndex checks the plans of the lookups' queries, and of
+// those that prune the history on every write, on a table big enough for
+// the planner to prefer an index when one fits.
 func TestFindBotUsesIndex(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads 10k rows")
@@ -191,10 +192,18 @@ func TestFindBotUsesIndex(t *testing.T) {
 	if _, err := conn.Exec(ctx, "ANALYZE "+table); err != nil {
 		t.Fatal(err)
 	}
-	for name, query := range map[string]string{"bot": botSQL, "any": anySQL, "user": userSQL} {
+	for name, query := range map[string]string{
+		"bot": botSQL, "any": anySQL, "user": userSQL,
+		"retention: a user's rows": userEntriesSQL, "retention: recent rows": recentEntriesSQL, "retention: delete": deleteRowsSQL,
+	} {
 		args := []any{"team:E1:T0000001"}
-		if name == "user" {
+		switch query {
+		case userSQL, userEntriesSQL:
 			args = append(args, "U1")
+		case recentEntriesSQL:
+			args = append(args, 11)
+		case deleteRowsSQL:
+			args = append(args, []int64{1, 2})
 		}
 		lines, err := conn.Query(ctx, "EXPLAIN (FORMAT TEXT) "+query, args...)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/slackgen/slackgen/runtime/internal/pgtest"
 )
 
-func newStore(t testing.TB, cfg *pgxpool.Config) *pgstore.Store {
+func newStore(t testing.TB, cfg *pgxpool.Config, opts ...pgstore.Option) *pgstore.Store {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -22,7 +22,7 @@ func newStore(t testing.TB, cfg *pgxpool.Config) *pgstore.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close) // registered after the schema's cleanup: runs first
-	s, err := pgstore.New(ctx, pool)
+	s, err := pgstore.New(ctx, pool, opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -43,6 +43,33 @@ func TestUpdateSerializesAcrossPools(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	storetest.RunConcurrentUpdates(ctx, t, []installstore.Store{a, b}, 8)
+}
+
+func counter(s *pgstore.Store) storetest.Counter {
+	return func(ctx context.Context, q installstore.Query) (int, error) { return pgstore.Count(ctx, s, q) }
+}
+
+func TestRetention(t *testing.T) {
+	storetest.RunRetention(t, func(t *testing.T, history int) (installstore.Store, storetest.Counter) {
+		cfg := pgtest.Schema(t)()
+		if history == installstore.DefaultHistory {
+			s := newStore(t, cfg) // the default
+			return s, counter(s)
+		}
+		s := newStore(t, cfg, pgstore.WithHistory(history))
+		return s, counter(s)
+	})
+}
+
+// Two pools are two replicas writing one workspace at once: each prunes in
+// its own transaction under the workspace's advisory lock, never a row the
+// other just wrote or a row a lookup needs.
+func TestRetentionAcrossPools(t *testing.T) {
+	cfg := pgtest.Schema(t)
+	a, b := newStore(t, cfg(), pgstore.WithHistory(0)), newStore(t, cfg(), pgstore.WithHistory(0))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	storetest.RunConcurrentRetention(ctx, t, []installstore.Store{a, b}, counter(a), 0)
 }
 
 func TestMigrateIsIdempotentAndVersioned(t *testing.T) {

@@ -15,9 +15,9 @@ import (
 	"github.com/slackgen/slackgen/runtime/installstore/storetest"
 )
 
-func open(t testing.TB, path string) *sqlitestore.Store {
+func open(t testing.TB, path string, opts ...sqlitestore.Option) *sqlitestore.Store {
 	t.Helper()
-	s, err := sqlitestore.Open(path)
+	s, err := sqlitestore.Open(path, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -29,6 +29,32 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) installstore.Store {
 		return open(t, filepath.Join(t.TempDir(), "installations.db"))
 	})
+}
+
+func counter(s *sqlitestore.Store) storetest.Counter {
+	return func(ctx context.Context, q installstore.Query) (int, error) { return sqlitestore.Count(ctx, s, q) }
+}
+
+func TestRetention(t *testing.T) {
+	storetest.RunRetention(t, func(t *testing.T, history int) (installstore.Store, storetest.Counter) {
+		path := filepath.Join(t.TempDir(), "installations.db")
+		if history == installstore.DefaultHistory {
+			s := open(t, path) // the default
+			return s, counter(s)
+		}
+		s := open(t, path, sqlitestore.WithHistory(history))
+		return s, counter(s)
+	})
+}
+
+// Two handles on one file stand for two processes writing one workspace:
+// each prunes in its write transaction, never what the other needs.
+func TestRetentionAcrossHandles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "i.db")
+	a, b := open(t, path, sqlitestore.WithHistory(0)), open(t, path, sqlitestore.WithHistory(0))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	storetest.RunConcurrentRetention(ctx, t, []installstore.Store{a, b}, counter(a), 0)
 }
 
 func TestOpenCreatesPrivateFileAndDirectory(t *testing.T) {

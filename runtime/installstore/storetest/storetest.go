@@ -11,6 +11,12 @@
 // is isolated from every other one (a fresh file, schema or key prefix);
 // register cleanup with t.Cleanup.
 //
+// A store that bounds its history as the stores of this module do (see
+// "History and retention" in package installstore) also runs RunRetention,
+// with a Counter that reads how many records it holds; RunConcurrentUpdates
+// and RunConcurrentRetention take several handles on one database, standing
+// for several processes.
+//
 // Timestamps used by the suite have microsecond precision, the finest that
 // PostgreSQL keeps.
 package storetest
@@ -525,6 +531,14 @@ var cases = []testCase{
 	}},
 	{"UpdateSerializesConcurrentCallers", func(ctx context.Context, t *testing.T, s installstore.Store) {
 		RunConcurrentUpdates(ctx, t, []installstore.Store{s}, 8)
+	}},
+	// A store may prune its history (see RunRetention), never so that a
+	// lookup answers otherwise than with the whole history.
+	{"ManyWritesAnswerAsTheWholeHistory", func(ctx context.Context, t *testing.T, s installstore.Store) {
+		runHistory(ctx, t, s, nil, 0, 200, 3)
+	}},
+	{"DeleteBotFindsAnOlderUserToken", func(ctx context.Context, t *testing.T, s installstore.Store) {
+		deleteBotFindsAnOlderUserToken(ctx, t, s, nil, 0)
 	}},
 }
 

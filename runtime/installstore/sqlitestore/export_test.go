@@ -1,0 +1,13 @@
+package sqlitestore
+
+import (
+	"context"
+
+	"github.com/slackgen/slackgen/runtime/installstore"
+)
+
+// Count returns how many rows s holds for q's workspace.
+func Count(ctx context.Context, s *Store, q installstore.Query) (n int, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM installations WHERE workspace = ?", q.WorkspaceKey()).Scan(&n)
+	return n, err
+}
