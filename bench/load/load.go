@@ -49,9 +49,10 @@ type round struct {
 
 // payloadResult holds the rounds of both servers for one payload.
 type payloadResult struct {
-	Payload  payload
-	Variants int
-	App, Ref []round
+	Payload          payload
+	Variants         int
+	App, Ref         []round
+	PerfApp, PerfRef *perfProfile // live profiles of the median rounds
 }
 
 // loadResults is what the report shows of the load test.
@@ -210,6 +211,14 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 				res.WrkCommand = shown.command()
 			}
 		}
+		if c.Perf {
+			if pr.PerfApp, err = keepMedianPerf(pr.App, c.Tmp, c.ResultsDir, fmt.Sprintf("perf-%s-app.txt", p.Name)); err != nil {
+				return nil, err
+			}
+			if pr.PerfRef, err = keepMedianPerf(pr.Ref, c.Tmp, c.ResultsDir, fmt.Sprintf("perf-%s-reference.txt", p.Name)); err != nil {
+				return nil, err
+			}
+		}
 		pr.Payload.Bodies = p.Bodies[:1] // the report shows one
 		res.Payloads = append(res.Payloads, pr)
 	}
@@ -248,11 +257,11 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	w.Duration = c.Duration
 	sctx, stop := context.WithCancel(ctx)
 	samples := s.sampleRSS(sctx, c.SampleInterval)
-	// Round 1 of each server is profiled live, from 1s into the run to 1s
-	// before its end.
+	// Every run is profiled live, from 1s into it to 1s before its end;
+	// the report shows the run with the median CPU per request.
 	var perfDone func() (string, error)
-	perfData := filepath.Join(c.Tmp, fmt.Sprintf("perf-%s-%s.data", p.Name, s.Name))
-	if c.Perf && n == 1 && c.Duration > 3*time.Second {
+	perfData := filepath.Join(c.Tmp, fmt.Sprintf("perf-%s-%s-%d.data", p.Name, s.Name, n))
+	if c.Perf && c.Duration > 3*time.Second {
 		perfDone = schedulePerf(ctx, s.cmd.Process.Pid, c.ClientCPU, perfData, time.Second, c.Duration-2*time.Second)
 	}
 	cpu0, cerr := s.cpuTime()
@@ -279,11 +288,12 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	if perfDone != nil {
 		cmd, err := perfDone()
 		if err == nil {
-			r.Perf, err = finishPerf(perfData, c.ResultsDir, fmt.Sprintf("perf-%s-%s.txt", p.Name, s.Name), s.Name, cmd, r.CPUPerReq())
+			r.Perf, err = finishPerf(perfData, c.Tmp, fmt.Sprintf("perf-%s-%s-%d.txt", p.Name, s.Name, n), s.Name, cmd, r.CPUPerReq())
 		}
 		if err != nil {
 			return round{}, fmt.Errorf("live profile of %s: %w", s.Name, err)
 		}
+		r.Perf.Round = n
 	}
 	if d := r.Levels[droppedRetry]; d > 0 {
 		return round{}, fmt.Errorf("%s dropped %d of the %s requests as retries of events already accepted: the load repeated event ids within its de-duplication window, so it ran fewer handlers than it answered", s.Name, d, p.Name)

@@ -28,6 +28,7 @@ const perfHz = 1999
 // perfProfile is one server's live profile during one measured run.
 type perfProfile struct {
 	Server     string
+	Round      int
 	CPUPerReq  float64 // µs, of the profiled run
 	Samples    int
 	Categories []perfShare // largest first
@@ -227,8 +228,8 @@ func categorize(syms []perfShare) []perfShare {
 }
 
 // finishPerf turns a recorded profile into a perfProfile and saves perf
-// report's text to resultsDir/name.
-func finishPerf(data, resultsDir, name, server, command string, cpuPerReq float64) (*perfProfile, error) {
+// report's text to dir/name.
+func finishPerf(data, dir, name, server, command string, cpuPerReq float64) (*perfProfile, error) {
 	out, err := perfReport(data)
 	if err != nil {
 		return nil, err
@@ -237,7 +238,7 @@ func finishPerf(data, resultsDir, name, server, command string, cpuPerReq float6
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", data, err)
 	}
-	if err := os.WriteFile(filepath.Join(resultsDir, name), append([]byte("$ perf report --stdio --sort sym\n"), out...), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), append([]byte("$ perf report --stdio --sort sym\n"), out...), 0o644); err != nil {
 		return nil, err
 	}
 	p := &perfProfile{Server: server, CPUPerReq: cpuPerReq, Samples: samples, Categories: categorize(syms),
@@ -260,19 +261,44 @@ type perfRow struct {
 	AppShare, AppUS, RefShare, RefUS float64
 }
 
-// PerfTable returns the side-by-side live profiles of round 1, or nil.
+// keepMedianPerf returns the live profile of the round with the median CPU
+// per request (a run disturbed by other processes shows as an outlier
+// there), after copying its perf report from dir to resultsDir/name.
+func keepMedianPerf(rounds []round, dir, resultsDir, name string) (*perfProfile, error) {
+	var profiled []round
+	for _, r := range rounds {
+		if r.Perf != nil {
+			profiled = append(profiled, r)
+		}
+	}
+	if len(profiled) == 0 {
+		return nil, nil
+	}
+	slices.SortStableFunc(profiled, func(a, b round) int {
+		switch {
+		case a.CPUPerReq() < b.CPUPerReq():
+			return -1
+		case a.CPUPerReq() > b.CPUPerReq():
+			return 1
+		}
+		return 0
+	})
+	med := *profiled[(len(profiled)-1)/2].Perf
+	data, err := os.ReadFile(filepath.Join(dir, med.ReportFile))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(resultsDir, name), data, 0o644); err != nil {
+		return nil, err
+	}
+	med.ReportFile = name
+	return &med, nil
+}
+
+// PerfTable returns the side-by-side live profiles of the median rounds, or
+// nil.
 func (p payloadResult) PerfTable() *perfTable {
-	var t perfTable
-	for _, r := range p.App {
-		if r.Perf != nil {
-			t.App = r.Perf
-		}
-	}
-	for _, r := range p.Ref {
-		if r.Perf != nil {
-			t.Ref = r.Perf
-		}
-	}
+	t := perfTable{App: p.PerfApp, Ref: p.PerfRef}
 	if t.App == nil || t.Ref == nil {
 		return nil
 	}

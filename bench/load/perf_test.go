@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -109,5 +111,36 @@ func TestLivePerfProfile(t *testing.T) {
 	}
 	if p.Samples < 100 || len(p.Top) == 0 || len(p.Categories) == 0 {
 		t.Errorf("profile of a busy loop: %d samples, top %v, categories %v", p.Samples, p.Top, p.Categories)
+	}
+}
+
+// keepMedianPerf shows the round with the median CPU per request, so that a
+// round disturbed by other processes does not stand for the server.
+func TestKeepMedianPerf(t *testing.T) {
+	dir, results := t.TempDir(), t.TempDir()
+	var rounds []round
+	for n, cpu := range []time.Duration{60 * time.Second, 30 * time.Second, 33 * time.Second} {
+		name := fmt.Sprintf("perf-event-app-%d.txt", n+1)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := round{N: n + 1, CPU: cpu, Wrk: wrkResult{Requests: 1_000_000}}
+		r.Perf = &perfProfile{Round: n + 1, CPUPerReq: r.CPUPerReq(), ReportFile: name}
+		rounds = append(rounds, r)
+	}
+	rounds = append(rounds, round{N: 4, CPU: time.Second, Wrk: wrkResult{Requests: 1_000_000}}) // not profiled
+	p, err := keepMedianPerf(rounds, dir, results, "perf-event-app.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Round != 3 || p.ReportFile != "perf-event-app.txt" {
+		t.Errorf("kept round %d as %s, want round 3 (33 µs per request)", p.Round, p.ReportFile)
+	}
+	data, err := os.ReadFile(filepath.Join(results, "perf-event-app.txt"))
+	if err != nil || string(data) != "perf-event-app-3.txt" {
+		t.Errorf("results hold %q, %v", data, err)
+	}
+	if p, err := keepMedianPerf(rounds[3:], dir, results, "x.txt"); p != nil || err != nil {
+		t.Errorf("no profiled round: %v, %v", p, err)
 	}
 }
