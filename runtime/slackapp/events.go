@@ -38,7 +38,13 @@ type Event struct {
 
 // Decode unmarshals the inner event into v, for example a
 // *slackevents.AppMentionEvent.
+//
+// Events of simple shape decoded into a zero value take a fast path
+// (fastDecode) with the same result as encoding/json.
 func (e *Event) Decode(v any) error {
+	if fastDecode(e.Raw, v) {
+		return nil
+	}
 	if err := json.Unmarshal(e.Raw, v); err != nil {
 		return fmt.Errorf("slackapp: decoding the %s event: %w", e.Type, err)
 	}
