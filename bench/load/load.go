@@ -288,7 +288,7 @@ func measure(ctx context.Context, s *server, w wrkRun, c loadConfig, p payload, 
 	if perfDone != nil {
 		cmd, err := perfDone()
 		if err == nil {
-			r.Perf, err = finishPerf(perfData, c.Tmp, fmt.Sprintf("perf-%s-%s-%d.txt", p.Name, s.Name, n), s.Name, cmd, r.CPUPerReq())
+			r.Perf, err = finishPerf(perfData, c.Tmp, fmt.Sprintf("perf-%s-%s-%d.txt", p.Name, s.Name, n), cmd, r.CPUPerReq())
 		}
 		if err != nil {
 			return round{}, fmt.Errorf("live profile of %s: %w", s.Name, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -27,7 +28,6 @@ const perfHz = 1999
 
 // perfProfile is one server's live profile during one measured run.
 type perfProfile struct {
-	Server     string
 	Round      int
 	CPUPerReq  float64 // µs, of the profiled run
 	Samples    int
@@ -175,12 +175,21 @@ func parseCount(s string) int {
 	return int(f * mult)
 }
 
-// perfCategories are the categories of a live profile, tried in order on
-// each symbol; the last takes the rest.
-var perfCategories = []struct {
+// perfCategory names a category of a live profile and the symbol prefixes
+// it takes (nil: every symbol).
+type perfCategory struct {
 	name     string
 	prefixes []string
-}{
+}
+
+// takes reports whether sym belongs to c.
+func (c perfCategory) takes(sym string) bool {
+	return c.prefixes == nil || slices.ContainsFunc(c.prefixes, func(p string) bool { return strings.HasPrefix(sym, p) })
+}
+
+// perfCategories are the categories of a live profile, tried in order on
+// each symbol; the last takes the rest.
+var perfCategories = []perfCategory{
 	{"kernel: system calls, TCP over loopback, scheduling", []string{"[k] "}},
 	{"slackgen runtime (verify, parse, route, dispatch)", []string{"github.com/slackgen/slackgen/runtime/"}},
 	{"the handlers: example app or reference (main)", []string{"example.com/", "main."}},
@@ -198,16 +207,7 @@ var perfCategories = []struct {
 func categorize(syms []perfShare) []perfShare {
 	sums := make([]float64, len(perfCategories))
 	for _, s := range syms {
-		i := slices.IndexFunc(perfCategories, func(c struct {
-			name     string
-			prefixes []string
-		}) bool {
-			if c.prefixes == nil {
-				return true
-			}
-			return slices.ContainsFunc(c.prefixes, func(p string) bool { return strings.HasPrefix(s.Name, p) })
-		})
-		sums[i] += s.Share
+		sums[slices.IndexFunc(perfCategories, func(c perfCategory) bool { return c.takes(s.Name) })] += s.Share
 	}
 	var out []perfShare
 	for i, c := range perfCategories {
@@ -215,21 +215,13 @@ func categorize(syms []perfShare) []perfShare {
 			out = append(out, perfShare{Name: c.name, Share: sums[i]})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b perfShare) int {
-		switch {
-		case a.Share > b.Share:
-			return -1
-		case a.Share < b.Share:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b perfShare) int { return cmp.Compare(b.Share, a.Share) })
 	return out
 }
 
 // finishPerf turns a recorded profile into a perfProfile and saves perf
 // report's text to dir/name.
-func finishPerf(data, dir, name, server, command string, cpuPerReq float64) (*perfProfile, error) {
+func finishPerf(data, dir, name, command string, cpuPerReq float64) (*perfProfile, error) {
 	out, err := perfReport(data)
 	if err != nil {
 		return nil, err
@@ -241,7 +233,7 @@ func finishPerf(data, dir, name, server, command string, cpuPerReq float64) (*pe
 	if err := os.WriteFile(filepath.Join(dir, name), append([]byte("$ perf report --stdio --sort sym\n"), out...), 0o644); err != nil {
 		return nil, err
 	}
-	p := &perfProfile{Server: server, CPUPerReq: cpuPerReq, Samples: samples, Categories: categorize(syms),
+	p := &perfProfile{CPUPerReq: cpuPerReq, Samples: samples, Categories: categorize(syms),
 		Command: command, ReportFile: name}
 	p.Top = syms[:min(len(syms), 12)]
 	return p, nil
@@ -274,15 +266,7 @@ func keepMedianPerf(rounds []round, dir, resultsDir, name string) (*perfProfile,
 	if len(profiled) == 0 {
 		return nil, nil
 	}
-	slices.SortStableFunc(profiled, func(a, b round) int {
-		switch {
-		case a.CPUPerReq() < b.CPUPerReq():
-			return -1
-		case a.CPUPerReq() > b.CPUPerReq():
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(profiled, func(a, b round) int { return cmp.Compare(a.CPUPerReq(), b.CPUPerReq()) })
 	med := *profiled[(len(profiled)-1)/2].Perf
 	data, err := os.ReadFile(filepath.Join(dir, med.ReportFile))
 	if err != nil {

@@ -105,7 +105,7 @@ func TestLivePerfProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := finishPerf(data, tmp, "busy.txt", "busy", cmd, 10)
+	p, err := finishPerf(data, tmp, "busy.txt", cmd, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,10 @@ func TestReportRenders(t *testing.T) {
 		Profiles: []profile{{Bench: "HandlerEvent", Top: []profileLine{{40, 40, "crypto/sha256.block"}}}},
 	}
 	ev := &r.Load.Payloads[1]
-	ev.PerfApp = &perfProfile{Round: 2, Server: "app", CPUPerReq: 40, Samples: 9000, ReportFile: "perf-event-app.txt",
+	ev.PerfApp = &perfProfile{Round: 2, Command: "taskset -c 1 perf record -e cpu-clock -F 1999 -p <pid> -o perf-event-app-2.data -- sleep 8.0", CPUPerReq: 40, Samples: 9000, ReportFile: "perf-event-app.txt",
 		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.5}, {"github.com/slackgen/slackgen/runtime/slackapp.scanObject", 0.25}, {"runtime.mallocgc", 0.25}}),
 		Top:        []perfShare{{"[k] tcp_sendmsg", 0.5}}}
-	ev.PerfRef = &perfProfile{Round: 3, Server: "reference", CPUPerReq: 20, Samples: 8000, ReportFile: "perf-event-reference.txt",
+	ev.PerfRef = &perfProfile{Round: 3, CPUPerReq: 20, Samples: 8000, ReportFile: "perf-event-reference.txt",
 		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}),
 		Top:        []perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}}
 	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
@@ -69,6 +69,7 @@ func TestReportRenders(t *testing.T) {
 		"| the handlers: example app or reference (main) | 0.0% | 0.0 | 25.0% | 5.0 |",
 		"| **all (9000 and 8000 samples)** | 100.0% | 40.0 | 100.0% | 20.0 |",
 		"(app: round 2, reference: round 3)",
+		"taskset -c 1 perf record -e cpu-clock -F 1999 -p <pid> -o perf-event-app-2.data -- sleep 8.0\nperf report -i <data>",
 		"| `[k] tcp_sendmsg` | 50.0% | `[k] tcp_sendmsg` | 75.0% |",
 		"| `` | 0.0% | `main.main.func1` | 25.0% |",
 	} {

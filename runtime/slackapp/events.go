@@ -82,24 +82,11 @@ type innerHead struct {
 	User        string `json:"user"`
 }
 
-// parseEnvelope decodes an Events API body and, for event callbacks, the
-// head of the inner event: with the fast scan when it applies, else with
-// encoding/json (see scanhead.go).
-func parseEnvelope(body []byte) (*envelope, *Event, error) {
-	p := &struct {
-		env envelope
-		ev  Event
-	}{}
-	isEvent, err := parseEnvelopeInto(body, &p.env, &p.ev)
-	if err != nil || !isEvent {
-		return &p.env, nil, err
-	}
-	return &p.env, &p.ev, nil
-}
-
-// parseEnvelopeInto is parseEnvelope into the caller's structs, so that the
-// hot path allocates them once with the rest of a delivery. It reports
-// whether the body is an event callback (ev is filled only then).
+// parseEnvelopeInto decodes an Events API body into env and, for event
+// callbacks, the head of the inner event into ev: with the fast scan when
+// it applies, else with encoding/json (see scanhead.go). The caller
+// allocates env and ev once with the rest of a delivery. It reports whether
+// the body is an event callback (ev is filled only then).
 func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
 	if !scanEnvelope(body, env) {
 		*env = envelope{}
@@ -119,28 +106,6 @@ func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
 	}
 	fillEvent(ev, env, &head)
 	return true, nil
-}
-
-// parseEnvelopeStd is parseEnvelope with encoding/json only: the reference
-// for the fast path's tests and benchmarks.
-func parseEnvelopeStd(body []byte) (*envelope, *Event, error) {
-	env := &envelope{}
-	if err := json.Unmarshal(body, env); err != nil {
-		return nil, nil, fmt.Errorf("slackapp: malformed Events API body: %w", err)
-	}
-	if env.Type != "event_callback" {
-		return env, nil, nil
-	}
-	var head innerHead
-	if len(env.Event) == 0 {
-		return nil, nil, errors.New("slackapp: malformed Events API body: event_callback without an event")
-	}
-	if err := json.Unmarshal(env.Event, &head); err != nil {
-		return nil, nil, fmt.Errorf("slackapp: malformed Events API event: %w", err)
-	}
-	ev := &Event{}
-	fillEvent(ev, env, &head)
-	return env, ev, nil
 }
 
 func fillEvent(ev *Event, env *envelope, head *innerHead) {

@@ -200,11 +200,7 @@ type fdec struct {
 	i int
 }
 
-func (d *fdec) space() {
-	for d.i < len(d.b) && (d.b[d.i] == ' ' || d.b[d.i] == '\n' || d.b[d.i] == '\r' || d.b[d.i] == '\t') {
-		d.i++
-	}
-}
+func (d *fdec) space() { d.i = skipSpace(d.b, d.i) }
 
 // object decodes the object at d.i into v (a struct) by p.
 func (d *fdec) object(v reflect.Value, p *structPlan) bool {
@@ -220,15 +216,9 @@ func (d *fdec) object(v reflect.Value, p *structPlan) bool {
 	var seen uint64
 	for {
 		key, ok := d.plainString()
-		if !ok {
+		if !ok || !d.colon() {
 			return false
 		}
-		d.space()
-		if d.i >= len(d.b) || d.b[d.i] != ':' {
-			return false
-		}
-		d.i++
-		d.space()
 		if f, found := p.fields[string(key)]; found {
 			if seen&f.bit != 0 || !d.field(v.Field(f.index), &f) {
 				return false
@@ -237,21 +227,40 @@ func (d *fdec) object(v reflect.Value, p *structPlan) bool {
 		} else if foldsOnto(key, p.names...) || !d.skip() {
 			return false
 		}
-		d.space()
-		if d.i >= len(d.b) {
-			return false
-		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			d.i++
-			return true
-		default:
-			return false
+		if more, ok := d.more('}'); !ok || !more {
+			return ok
 		}
 	}
+}
+
+// colon steps over the ':' after a key and the spaces around it.
+func (d *fdec) colon() bool {
+	d.space()
+	if d.i >= len(d.b) || d.b[d.i] != ':' {
+		return false
+	}
+	d.i++
+	d.space()
+	return true
+}
+
+// more steps over what follows a member or element: a ',' (more is true)
+// or closing, with the spaces around them; ok is false on anything else.
+func (d *fdec) more(closing byte) (more, ok bool) {
+	d.space()
+	if d.i >= len(d.b) {
+		return false, false
+	}
+	switch d.b[d.i] {
+	case ',':
+		d.i++
+		d.space()
+		return true, true
+	case closing:
+		d.i++
+		return false, true
+	}
+	return false, false
 }
 
 // field decodes the value at d.i into fv by f.
@@ -361,13 +370,19 @@ func (d *fdec) number() (lit []byte, integer, ok bool) {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
+	// digits steps over one or more digits, or reports false.
+	digits := func() bool {
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		digits()
 	default:
 		return nil, false, false
 	}
@@ -375,11 +390,8 @@ func (d *fdec) number() (lit []byte, integer, ok bool) {
 	if i < len(b) && b[i] == '.' {
 		integer = false
 		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		if !digits() {
 			return nil, false, false
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -388,11 +400,8 @@ func (d *fdec) number() (lit []byte, integer, ok bool) {
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		if !digits() {
 			return nil, false, false
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
 		}
 	}
 	d.i = i
@@ -423,33 +432,14 @@ func (d *fdec) skipDepth(depth int) bool {
 			return true
 		}
 		for {
-			if c == '{' {
-				if !d.skipString() {
-					return false
-				}
-				d.space()
-				if d.i >= len(d.b) || d.b[d.i] != ':' {
-					return false
-				}
-				d.i++
-				d.space()
+			if c == '{' && (!d.skipString() || !d.colon()) {
+				return false
 			}
 			if !d.skipDepth(depth + 1) {
 				return false
 			}
-			d.space()
-			if d.i >= len(d.b) {
-				return false
-			}
-			switch d.b[d.i] {
-			case ',':
-				d.i++
-				d.space()
-			case closing:
-				d.i++
-				return true
-			default:
-				return false
+			if more, ok := d.more(closing); !ok || !more {
+				return ok
 			}
 		}
 	case c == 't':

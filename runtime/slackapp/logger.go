@@ -10,7 +10,7 @@ import (
 // handler), which matters on the request path where most tagged loggers
 // never log.
 func (a *App) tagged(attrs ...slog.Attr) *slog.Logger {
-	return slog.New(&lazyAttrs{next: a.log.Handler(), attrs: attrs})
+	return a.tagInto(new(slog.Logger), new(lazyAttrs), attrs)
 }
 
 // tagInto is tagged in storage the caller provides (a struct allocated

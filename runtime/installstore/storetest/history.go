@@ -196,32 +196,25 @@ func runHistory(ctx context.Context, t *testing.T, s installstore.Store, count C
 
 		var what string
 		var err, want error
+		// save saves an installation by user with or without each token, in
+		// the store and in the model.
+		save := func(user string, bot, userToken bool) error {
+			r := record(ws, op, user, bot, userToken, at)
+			err := s.Save(ctx, r)
+			m.save(r)
+			return err
+		}
 		switch k := rng.IntN(1000); {
 		case k < 300:
-			what = "install with bot and user tokens by " + user
-			r := record(ws, op, user, true, true, at)
-			err = s.Save(ctx, r)
-			m.save(r)
+			what, err = "install with bot and user tokens by "+user, save(user, true, true)
 		case k < 420:
-			what = "reinstall without user scopes by " + user
-			r := record(ws, op, user, true, false, at)
-			err = s.Save(ctx, r)
-			m.save(r)
+			what, err = "reinstall without user scopes by "+user, save(user, true, false)
 		case k < 500:
-			what = "bot install without a user"
-			r := record(ws, op, "", true, false, at)
-			err = s.Save(ctx, r)
-			m.save(r)
+			what, err = "bot install without a user", save("", true, false)
 		case k < 650:
-			what = "user-token install by " + user
-			r := record(ws, op, user, false, true, at)
-			err = s.Save(ctx, r)
-			m.save(r)
+			what, err = "user-token install by "+user, save(user, false, true)
 		case k < 665:
-			what = "install without tokens by " + user
-			r := record(ws, op, user, false, false, at)
-			err = s.Save(ctx, r)
-			m.save(r)
+			what, err = "install without tokens by "+user, save(user, false, false)
 		case k < 870:
 			q := ws
 			if k%2 == 0 {
