@@ -90,14 +90,7 @@ func TestMultiWorkspaceExampleEndToEnd(t *testing.T) {
 		t.Fatalf("/ticket: %v %+v %s", err, reply, bodyOf(reply))
 	}
 
-	if reply, err := srv.SendAppMention(ctx, "T0001", "hi"); err != nil || !reply.OK() {
-		t.Fatalf("app_mention: %v %s", err, bodyOf(reply))
-	}
-	if _, err := srv.WaitForMessage(ctx, func(m slacktest.Message) bool {
-		return m.From == "app" && strings.Contains(m.Text, "you mentioned me")
-	}); err != nil {
-		t.Fatalf("no reply to the mention: %v", err)
-	}
+	mentionAndWaitForReply(ctx, t, srv)
 
 	if reply, err := srv.SendBlockAction(ctx, "T0001", "approve_ticket", "1"); err != nil || !reply.OK() {
 		t.Fatalf("block action: %v %s", err, bodyOf(reply))
@@ -291,6 +284,13 @@ func TestSocketModeExampleEndToEnd(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("no reply to /echo (%s): %v", bodyOf(reply), err)
 	}
+	mentionAndWaitForReply(ctx, t, srv)
+}
+
+// mentionAndWaitForReply mentions the example app in team T0001 and waits
+// for the scaffolded app_mention handler's reply in the thread.
+func mentionAndWaitForReply(ctx context.Context, t *testing.T, srv *slacktest.Server) {
+	t.Helper()
 	if reply, err := srv.SendAppMention(ctx, "T0001", "hi"); err != nil || !reply.OK() {
 		t.Fatalf("app_mention: %v %s", err, bodyOf(reply))
 	}
