@@ -84,6 +84,9 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*auth
 	if err != nil {
 		return nil, err
 	}
+	// Cached entries live long and there may be thousands: compact ones
+	// cost the garbage collector three objects each instead of ~25.
+	inst = inst.Compact()
 	e := &authorization{inst: inst, client: z.app.newClient(inst.BotToken)}
 	if inst.UserToken != "" && inst.UserID == q.UserID && q.UserID != "" {
 		e.userClient = z.app.newClient(inst.UserToken)
@@ -99,10 +102,19 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*auth
 		if len(z.entries) >= maxAuthEntries {
 			clear(z.entries)
 		}
-		z.entries[q] = e
+		z.entries[compactQuery(q)] = e
 		z.mu.Unlock()
 	}
 	return e, nil
+}
+
+// compactQuery returns q with its strings in one allocation, for a cache
+// key: the request's own strings would each stay live with the entry.
+func compactQuery(q installstore.Query) installstore.Query {
+	s := q.EnterpriseID + q.TeamID + q.UserID
+	q.EnterpriseID, s = s[:len(q.EnterpriseID)], s[len(q.EnterpriseID):]
+	q.TeamID, q.UserID = s[:len(q.TeamID)], s[len(q.TeamID):]
+	return q
 }
 
 // find looks the installation up: the user's own installation (with the
