@@ -88,7 +88,9 @@ type innerHead struct {
 // allocates env and ev once with the rest of a delivery. It reports whether
 // the body is an event callback (ev is filled only then).
 func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
-	if !scanEnvelope(body, env) {
+	var head innerHead
+	fast := scanEnvelope(body, env, &head)
+	if !fast {
 		*env = envelope{}
 		if err := json.Unmarshal(body, env); err != nil {
 			return false, fmt.Errorf("slackapp: malformed Events API body: %w", err)
@@ -97,12 +99,15 @@ func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
 	if env.Type != "event_callback" {
 		return false, nil
 	}
-	var head innerHead
 	if len(env.Event) == 0 {
 		return false, errors.New("slackapp: malformed Events API body: event_callback without an event")
 	}
-	if err := decodeHead(env.Event, &head); err != nil {
-		return false, fmt.Errorf("slackapp: malformed Events API event: %w", err)
+	if !fast {
+		h := new(innerHead) // decodeHead's h escapes: a fresh one keeps head on the stack
+		if err := decodeHead(env.Event, h); err != nil {
+			return false, fmt.Errorf("slackapp: malformed Events API event: %w", err)
+		}
+		head = *h
 	}
 	fillEvent(ev, env, &head)
 	return true, nil

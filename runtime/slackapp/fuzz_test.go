@@ -62,6 +62,14 @@ func FuzzParseEnvelopeFast(f *testing.F) {
 		`{"type":"event_callback","authorizations":[5],"event":{"type":"m"}}`,
 		`{"type":"event_callback","authorizations":null,"event":null}`,
 		`{"\u0074ype":"event_callback"}`, `{"type":"a\u0041"}`, "{\"\u212aey\":1}",
+		// Escaped quotes and backslash runs ending strings around the
+		// scanner's eight-byte steps, in skipped and in wanted strings.
+		`{"type":"event_callback","a":"abcdef\\","b":"abcdefg\\","c":"abcdefgh\\\\","d":"abcdefghijklmn\"","e":"abcdefghijklmno\\","event":{"type":"m","f":"abcdefghijklmnop\\\\\\"}}`,
+		`{"type":"event_callback","token":"1234567\\","authed_users":["\\\\","\"\\\"\\\\"],"event":{"type":"m","text":"\\\\\\\"x\\\\","blocks":[{"t":"\\\"}]"}],"user":"U1"},"event_id":"Ev1"}`,
+		`{"type":"event_callback","event_id":"Ev\\","event":{"type":"m"}}`, `{"type":"event_callback","event":{"type":"m","user":"U\""}}`,
+		`{"type":"event_callback","event":{"type":"a","type":null,"user":"U","user":"V"}}`,
+		`{"type":"event_callback","event":null,"event":{"type":"y"}}`, `{"type":"event_callback","event":{"type":"y"},"event":null}`,
+		`{"type":"event_callback","team_id":"Té","event":{"type":"m","user":"Ü"}}`, "{\"type\":\"event_callback\",\"event\":{\"type\":\"m\",\"user\":\"\xff\"}}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -209,6 +217,8 @@ func FuzzDecodeHead(f *testing.F) {
 		`{"type":"message","subtype":"bot_message","channel_type":"im","user":"U1","blocks":[{"a":"}]\"x"}]}`,
 		`{"TYPE":"x","type":"y"}`, `{"t\u0079pe":"message"}`, `{"type":"a\"b"}`, `{"type":null,"user":1}`,
 		`{"type":"m","type":"n"}`, `{"user":"\xff"}`, ` { "type" : "x" } `, `{}`, `[]`, `"x"`, `{"k":{"type":"inner"}}`,
+		`{"text":"12345678\\\\\\\"","type":"m","k\\":"\\"}`, `{"a":"1234567\\","type":"m","user":"é"}`,
+		`{"type":"m","type":null,"user":"U\\"}`, `{"blocks":[{"t":"\\\"}]\\"}],"type":"m"}`,
 	} {
 		f.Add([]byte(s))
 	}
