@@ -1,6 +1,7 @@
 package slackapp
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -187,4 +188,33 @@ func BenchmarkPoolOneAtATime(b *testing.B) {
 		<-done
 	}
 	p.wait()
+}
+
+// TestPoolOneCPUReusesItsWorker: on one CPU, jobs that arrive while the
+// worker yields between two jobs wait for it instead of each starting a
+// goroutine (which grows a new stack for the handler, then exits).
+func TestPoolOneCPUReusesItsWorker(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := newPool(16, 256)
+	var done atomic.Int32
+	const jobs = 2000
+	for i := 0; i < jobs; i++ {
+		for !p.tryGo(func() { done.Add(1) }) {
+			runtime.Gosched() // full: let the workers run, as a busy server would
+		}
+		if i%4 == 3 {
+			runtime.Gosched() // the request goroutines block now and then
+		}
+	}
+	p.wait()
+	if done.Load() != jobs {
+		t.Fatalf("%d of %d jobs ran", done.Load(), jobs)
+	}
+	p.mu.Lock()
+	spawned := p.spawned
+	p.mu.Unlock()
+	if spawned > jobs/100 {
+		t.Fatalf("%d worker goroutines started for %d jobs on one CPU, want at most %d", spawned, jobs, jobs/100)
+	}
+	t.Logf("%d worker goroutines started for %d jobs", spawned, jobs)
 }
