@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
+	"os"
 	"sync"
 	"time"
 
@@ -24,11 +26,23 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 
 // authorization is the result of authorizing a request: the installation
 // and the clients built from its tokens.
+//
+// A cached authorization holds its installation and bot client by value
+// (inst and client point into it), with a compact installation (see
+// installstore.Installation.Compact) and clients sharing one logger: an
+// app serving a thousand workspaces keeps a thousand of them, and the
+// garbage collector visits each of their objects on every cycle. On the
+// multi-workspace example under load with 1,000 workspaces, the collector
+// cost 15.9k instructions per event against 4.2k with 10 workspaces
+// (callgrind) when an entry was 19 heap objects.
 type authorization struct {
 	inst       *installstore.Installation
 	client     *slack.Client
 	userClient *slack.Client
 	expires    time.Time // cache entry expiry
+
+	own installstore.Installation
+	bot slack.Client
 }
 
 // authorizer finds the installation for a request through a small TTL
@@ -38,10 +52,11 @@ type authorization struct {
 // other replicas keep theirs until the TTL passes, when the tokens are
 // revoked at Slack anyway.
 type authorizer struct {
-	app    *App
-	single *authorization
-	ttl    time.Duration
-	now    func() time.Time
+	app        *App
+	single     *authorization
+	ttl        time.Duration
+	now        func() time.Time
+	clientOpts []slack.Option // shared by every client: API URL, HTTP client, logger
 
 	mu      sync.RWMutex
 	entries map[installstore.Query]*authorization
@@ -55,10 +70,13 @@ const maxAuthEntries = 10000
 const refreshMargin = 5 * time.Minute
 
 func newAuthorizer(a *App) *authorizer {
-	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, entries: map[installstore.Query]*authorization{}}
+	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, entries: map[installstore.Query]*authorization{},
+		clientOpts: []slack.Option{slack.OptionAPIURL(a.cfg.APIURL()), slack.OptionHTTPClient(a.client),
+			// slack-go's default logger, once instead of once per client
+			slack.OptionLog(log.New(os.Stderr, "slack-go/slack", log.LstdFlags|log.Lshortfile))}}
 	if a.cfg.SingleWorkspace() {
 		inst := &installstore.Installation{BotToken: a.cfg.BotToken, BotScopes: a.cfg.BotScopes, TokenType: "bot"}
-		z.single = &authorization{inst: inst, client: a.newClient(a.cfg.BotToken)}
+		z.single = &authorization{inst: inst, client: z.newClient(a.cfg.BotToken)}
 	}
 	return z
 }
@@ -84,12 +102,12 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*auth
 	if err != nil {
 		return nil, err
 	}
-	// Cached entries live long and there may be thousands: compact ones
-	// cost the garbage collector three objects each instead of ~25.
-	inst = inst.Compact()
-	e := &authorization{inst: inst, client: z.app.newClient(inst.BotToken)}
+	e := &authorization{own: *inst.Compact()}
+	e.inst = &e.own
+	e.bot = *z.newClient(e.own.BotToken)
+	e.client = &e.bot
 	if inst.UserToken != "" && inst.UserID == q.UserID && q.UserID != "" {
-		e.userClient = z.app.newClient(inst.UserToken)
+		e.userClient = z.newClient(e.own.UserToken)
 	}
 	if z.ttl > 0 {
 		e.expires = now.Add(z.ttl)
@@ -169,6 +187,6 @@ func (z *authorizer) forget(enterpriseID, teamID string) {
 }
 
 // newClient returns a Web API client for token, pointed at SLACK_URL.
-func (a *App) newClient(token string) *slack.Client {
-	return slack.New(token, slack.OptionAPIURL(a.cfg.APIURL()), slack.OptionHTTPClient(a.client))
+func (z *authorizer) newClient(token string) *slack.Client {
+	return slack.New(token, z.clientOpts...)
 }

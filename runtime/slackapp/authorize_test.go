@@ -85,8 +85,8 @@ func TestAuthCacheEntriesAreFewObjects(t *testing.T) {
 	runtime.KeepAlive(app)
 	runtime.KeepAlive(store)
 	perEntry := (float64(after.HeapObjects) - float64(before.HeapObjects)) / n
-	if perEntry > 10 {
-		t.Fatalf("a cached authorization keeps %.1f heap objects live, want at most 10", perEntry)
+	if perEntry > 5 {
+		t.Fatalf("a cached authorization keeps %.1f heap objects live, want at most 5", perEntry)
 	}
 	t.Logf("%.1f heap objects per cached authorization", perEntry)
 }
