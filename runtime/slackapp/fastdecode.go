@@ -2,7 +2,9 @@ package slackapp
 
 import (
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -343,23 +345,44 @@ func (d *fdec) literal(lit string) bool {
 // plainString returns the contents of the string at d.i when it has no
 // escapes, no control characters and is valid UTF-8.
 func (d *fdec) plainString() ([]byte, bool) {
-	if d.i >= len(d.b) || d.b[d.i] != '"' {
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '"' {
 		return nil, false
 	}
-	for j := d.i + 1; j < len(d.b); j++ {
-		switch c := d.b[j]; {
-		case c == '"':
-			s := d.b[d.i+1 : j]
-			if !utf8.Valid(s) {
-				return nil, false
-			}
-			d.i = j + 1
-			return s, true
-		case c == '\\' || c < 0x20:
-			return nil, false
+	// Eight bytes at a time, stopping at the first quote, backslash or
+	// control character (see readString for the arithmetic; bytes below
+	// 0x20 are flagged by (x-0x20…)&^x&highBits), and noting any byte past
+	// ASCII so that only such strings pay for utf8.Valid.
+	var high uint64
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j : j+8])
+		q := x ^ ('"' * lowBits)
+		e := x ^ ('\\' * lowBits)
+		if m := ((q-lowBits)&^q | (e-lowBits)&^e | (x-0x20*lowBits)&^x) & highBits; m != 0 {
+			n := bits.TrailingZeros64(m) &^ 7
+			high |= x & highBits & (1<<n - 1)
+			j += n >> 3
+			break
 		}
+		high |= x & highBits
 	}
-	return nil, false
+	for ; j < len(b); j++ {
+		c := b[j]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		high |= uint64(c) & 0x80
+	}
+	if j >= len(b) || b[j] != '"' {
+		return nil, false // an escape or a control character: encoding/json decides
+	}
+	s := b[i+1 : j]
+	if high != 0 && !utf8.Valid(s) {
+		return nil, false
+	}
+	d.i = j + 1
+	return s, true
 }
 
 // number returns the JSON number literal at d.i, and whether it has neither

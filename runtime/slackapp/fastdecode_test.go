@@ -3,8 +3,10 @@ package slackapp
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack/slackevents"
 )
@@ -166,5 +168,60 @@ func BenchmarkEventDecodeReactionAdded(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// plainStringSlow is plainString one byte at a time: the definition the
+// word-at-a-time scan must agree with.
+func plainStringSlow(b []byte, i int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			s := b[i+1 : j]
+			if !utf8.Valid(s) {
+				return nil, 0, false
+			}
+			return s, j + 1, true
+		case c == '\\' || c < 0x20:
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+func checkPlainString(t *testing.T, b []byte) {
+	t.Helper()
+	want, wantEnd, wantOK := plainStringSlow(b, 0)
+	d := &fdec{b: b}
+	got, ok := d.plainString()
+	if ok != wantOK || (ok && (string(got) != string(want) || d.i != wantEnd)) {
+		t.Fatalf("plainString(%q) = %q, end %d, %v; want %q, end %d, %v", b, got, d.i, ok, want, wantEnd, wantOK)
+	}
+}
+
+// TestPlainStringStops: a quote, backslash, control character or invalid
+// UTF-8 byte at every offset across the 8-byte words.
+func TestPlainStringStops(t *testing.T) {
+	for n := 0; n <= 18; n++ {
+		for _, c := range []string{`"`, `\`, "\x00", "\x1f", "\t", " ", "\x7f", "é", "\xff", "\xe2\x82", "€", "\x80"} {
+			b := []byte(`"` + strings.Repeat("a", n) + c + strings.Repeat("b", 18-n) + `"`)
+			checkPlainString(t, b)
+			checkPlainString(t, b[:len(b)-1]) // unterminated
+		}
+	}
+}
+
+func FuzzPlainString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"0123456789abcdef\"x"`, "\"0123456\x01\"", `"é€😀"`, "\"\xff\"", `"`, `"a\\"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) == 0 || b[0] != '"' {
+			b = append([]byte{'"'}, b...)
+		}
+		checkPlainString(t, b)
 	})
 }
