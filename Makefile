@@ -51,11 +51,14 @@ e2e:
 	$(GO) test -count=1 -v ./e2e/
 
 ## bench: measure the generated app against a minimal reference server under
-## wrk, the request path's microbenchmarks, the stores and the generator;
-## rewrites BENCHMARKS.md and bench/results/ (about 8 minutes; needs 2+ CPUs)
+## wrk and count both servers' instructions per request under valgrind's
+## callgrind, then the request path's microbenchmarks, the stores and the
+## generator; rewrites BENCHMARKS.md and bench/results/ (about 8 minutes;
+## needs 2+ CPUs)
 bench:
 	@command -v wrk >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; }; }
 	@command -v perf >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y linux-perf >/dev/null || echo "bench: linux-perf did not install; BENCHMARKS.md will have no live profiles" >&2
+	@command -v valgrind >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind >/dev/null; } || echo "bench: valgrind did not install; BENCHMARKS.md will have no instruction counts" >&2
 	@command -v taskset >/dev/null 2>&1 || { echo "bench: taskset (util-linux) is missing" >&2; exit 1; }
 	SLACKGEN_TEST_POSTGRES_URL=$${SLACKGEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable} \
 		$(GO) run ./bench/load

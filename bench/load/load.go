@@ -73,33 +73,45 @@ const (
 	refBin             = "reference"
 )
 
-// runLoad builds and starts the example app and the reference server, then
-// drives both with the same signed traffic, alternating rounds.
-func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, error) {
-	res := &loadResults{}
+// prepared is what the load test and the callgrind step share: the
+// servers' binaries and the preloaded installation store.
+type prepared struct {
+	AppPath, RefPath string
+	DBPath           string // the preloaded store, the load test's app's
+	BuildCommands    []string
+	PreloadTime      time.Duration
+}
+
+// prepare builds the example app (unless c.AppBin names one) and the
+// reference server into c.Tmp, and preloads c.Installations installations
+// into $TMP/data/installations.db; when copyTo is set, it also copies the
+// store there before any server opens it.
+func prepare(ctx context.Context, c loadConfig, copyTo string, logw io.Writer) (*prepared, error) {
 	appDir := filepath.Join(c.Root, "examples", "multi-workspace")
-	appPath, refPath := filepath.Join(c.Tmp, appBin), filepath.Join(c.Tmp, refBin)
+	p := &prepared{
+		AppPath: filepath.Join(c.Tmp, appBin), RefPath: filepath.Join(c.Tmp, refBin),
+		DBPath: filepath.Join(c.Tmp, "data", "installations.db"),
+	}
 	builds := []struct {
 		dir  string
 		args []string
 		env  []string
 		show string
 	}{
-		{appDir, []string{"build", "-o", appPath, "."}, []string{"GOWORK=off"}, "(cd examples/multi-workspace && GOWORK=off go build -o $TMP/ticketdesk .)"},
-		{c.Root, []string{"build", "-o", refPath, "./bench/reference"}, nil, "go build -o $TMP/reference ./bench/reference"},
+		{appDir, []string{"build", "-o", p.AppPath, "."}, []string{"GOWORK=off"}, "(cd examples/multi-workspace && GOWORK=off go build -o $TMP/ticketdesk .)"},
+		{c.Root, []string{"build", "-o", p.RefPath, "./bench/reference"}, nil, "go build -o $TMP/reference ./bench/reference"},
 	}
 	if c.AppBin != "" {
 		builds = builds[1:]
-		appPath = c.AppBin
+		p.AppPath = c.AppBin
 	}
 	// Preload while building: one waits on fsync, the other on the CPU.
-	dbPath := filepath.Join(c.Tmp, "data", "installations.db")
 	fmt.Fprintf(logw, "== preloading %d installations into $TMP/data/installations.db\n", c.Installations)
 	preloaded := make(chan error, 1)
 	go func() {
 		start := time.Now()
-		err := preload(ctx, dbPath, c.Installations)
-		res.PreloadTime = time.Since(start)
+		err := preload(ctx, p.DBPath, c.Installations)
+		p.PreloadTime = time.Since(start)
 		preloaded <- err
 	}()
 	for _, b := range builds {
@@ -112,12 +124,62 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 			<-preloaded // the store is in $TMP, removed on return
 			return nil, fmt.Errorf("%s: %w", b.show, err)
 		}
-		res.BuildCommands = append(res.BuildCommands, b.show)
+		p.BuildCommands = append(p.BuildCommands, b.show)
 	}
 	if err := <-preloaded; err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(logw, "   preloaded in %v\n", res.PreloadTime.Round(time.Millisecond))
+	fmt.Fprintf(logw, "   preloaded in %v\n", p.PreloadTime.Round(time.Millisecond))
+	if copyTo != "" {
+		if err := copyStore(p.DBPath, copyTo); err != nil {
+			return nil, fmt.Errorf("copying the preloaded store: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// copyStore copies the SQLite database at src (and its write-ahead log,
+// if one was left) to dst, creating dst's directory.
+func copyStore(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(src + suffix)
+		if suffix != "" && errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst+suffix, data, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appEnv is the example app's environment: the bench's signing secret,
+// the store at dbPath, listening on port, and the Web API at slackAddr
+// (where nothing listens, so that a call would show as an error).
+func appEnv(dbPath, port, slackAddr string) []string {
+	return []string{
+		"SLACK_SIGNING_SECRET=" + benchSigningSecret,
+		"SLACK_CLIENT_ID=1234567890.0987654321",
+		"SLACK_CLIENT_SECRET=bench-client-secret",
+		"SLACK_STATE_SECRET=bench-state-secret-0123456789abcdef0123456789",
+		"DATABASE_URL=" + dbPath,
+		"PORT=" + port,
+		"SLACK_URL=http://" + slackAddr,
+	}
+}
+
+// runLoad starts the example app and the reference server built by
+// prepare, then drives both with the same signed traffic, alternating
+// rounds.
+func runLoad(ctx context.Context, c loadConfig, p *prepared, logw io.Writer) (*loadResults, error) {
+	res := &loadResults{BuildCommands: p.BuildCommands, PreloadTime: p.PreloadTime}
+	appPath, refPath := p.AppPath, p.RefPath
 
 	appAddr, err := freeAddr()
 	if err != nil {
@@ -132,16 +194,7 @@ func runLoad(ctx context.Context, c loadConfig, logw io.Writer) (*loadResults, e
 		return nil, err
 	}
 	_, appPort, _ := net.SplitHostPort(appAddr)
-	appEnv := []string{
-		"SLACK_SIGNING_SECRET=" + benchSigningSecret,
-		"SLACK_CLIENT_ID=1234567890.0987654321",
-		"SLACK_CLIENT_SECRET=bench-client-secret",
-		"SLACK_STATE_SECRET=bench-state-secret-0123456789abcdef0123456789",
-		"DATABASE_URL=" + dbPath,
-		"PORT=" + appPort,
-		"SLACK_URL=http://" + deadAddr,
-	}
-	app, err := startServer("app", c.ServerCPU, appPath, nil, appEnv, appAddr, filepath.Join(c.Tmp, "app.log"))
+	app, err := startServer("app", c.ServerCPU, appPath, nil, appEnv(p.DBPath, appPort, deadAddr), appAddr, filepath.Join(c.Tmp, "app.log"))
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,6 @@
 // Command load is `make bench`: it measures slackgen's generated app
 // against a minimal reference server under the same signed Slack traffic,
+// counts both servers' instructions per request under valgrind's callgrind,
 // runs the microbenchmarks of the request path, the installation stores and
 // the generator, profiles the request path, and rewrites BENCHMARKS.md from
 // what it measured.
@@ -8,9 +9,11 @@
 //
 //	go run ./bench/load                # everything, ~8 minutes
 //	go run ./bench/load -rounds 1 -duration 3s -micro=false   # a quick look at the load test
+//	go run ./bench/load -load=false -micro=false -profile=false -out /tmp/b.md -results /tmp/r   # the instruction counts alone, ~1 minute
 //
 // The load test needs wrk and taskset and at least two CPUs: the servers
-// run on one (-server-cpu), wrk on another (-client-cpu).
+// run on one (-server-cpu), wrk on another (-client-cpu). The instruction
+// counts need valgrind (callgrind); without it the report says so.
 package main
 
 import (
@@ -37,7 +40,9 @@ func main() {
 type options struct {
 	root, out, results string
 	load, micro, prof  bool
+	callgrind          bool
 	lc                 loadConfig
+	cc                 callgrindConfig
 	benchTime          string
 	count              int
 }
@@ -47,7 +52,7 @@ func run(args []string, logw io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.StringVar(&o.root, "root", ".", "repository root")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report to write (relative to -root); empty: none")
-	fs.StringVar(&o.results, "results", "bench/results", "directory of the raw results (relative to -root)")
+	fs.StringVar(&o.results, "results", "bench/results", "directory of the raw results (relative to -root unless absolute)")
 	fs.BoolVar(&o.load, "load", true, "run the load test")
 	fs.BoolVar(&o.micro, "micro", true, "run the microbenchmarks")
 	fs.BoolVar(&o.prof, "profile", true, "profile the request path")
@@ -66,6 +71,11 @@ func run(args []string, logw io.Writer) error {
 		return nil
 	})
 	fs.BoolVar(&o.lc.Perf, "perf", true, "profile round 1 of each server live with perf record (skipped when perf cannot record here)")
+	fs.BoolVar(&o.callgrind, "callgrind", true, "count the instructions per request of both servers under valgrind's callgrind (skipped, with the reason in the report, when valgrind is missing or fails)")
+	fs.IntVar(&o.cc.Requests, "callgrind-requests", 10_000, "measured requests per server and payload under callgrind")
+	fs.IntVar(&o.cc.Warmup, "callgrind-warmup", 2_000, "requests sent under callgrind before the counters are zeroed")
+	fs.IntVar(&o.cc.Conns, "callgrind-conns", 2, "keep-alive connections of the callgrind client (with more, the app under valgrind refuses events: worker pool full)")
+	fs.DurationVar(&o.cc.Timeout, "callgrind-timeout", 3*time.Minute, "bound of one server's callgrind run for one payload")
 	fs.StringVar(&o.benchTime, "benchtime", "1s", "-benchtime of the microbenchmarks")
 	fs.IntVar(&o.count, "count", 3, "-count of the microbenchmarks")
 	if err := fs.Parse(args); err != nil {
@@ -80,8 +90,11 @@ func run(args []string, logw io.Writer) error {
 		return errors.New("run from the repository root, or pass -root")
 	}
 	o.root, o.lc.Root = root, root
-	o.lc.ResultsDir = filepath.Join(root, o.results)
-	if err := os.MkdirAll(filepath.Join(root, o.results), 0o755); err != nil {
+	if !filepath.IsAbs(o.results) {
+		o.results = filepath.Join(root, o.results)
+	}
+	o.lc.ResultsDir = o.results
+	if err := os.MkdirAll(o.results, 0o755); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "slackgen-bench-")
@@ -98,25 +111,42 @@ func run(args []string, logw io.Writer) error {
 	if rep.Machine, err = readMachine(); err != nil {
 		return err
 	}
+	var prep *prepared
+	cgDB := filepath.Join(tmp, "callgrind", "data", "installations.db") // the callgrind step's copy of the preloaded store
+	if o.load || o.callgrind {
+		copyTo := ""
+		if o.callgrind {
+			copyTo = cgDB
+		}
+		if prep, err = prepare(ctx, o.lc, copyTo, logw); err != nil {
+			return err
+		}
+	}
 	if o.load {
 		rep.LoadBefore = loadAvg()
-		if rep.Load, err = runLoad(ctx, o.lc, logw); err != nil {
+		if rep.Load, err = runLoad(ctx, o.lc, prep, logw); err != nil {
 			return fmt.Errorf("load test: %w", err)
 		}
 		rep.LoadAfter = loadAvg()
 		rep.LoadConfig = o.lc
 	}
+	if o.callgrind {
+		if rep.Callgrind, err = runCallgrind(ctx, o.lc, o.cc, prep, cgDB, logw); err != nil {
+			return fmt.Errorf("callgrind: %w", err)
+		}
+		rep.LoadConfig = o.lc
+	}
 	if o.micro {
 		rep.Benches = &benchSet{}
 		for _, b := range microRuns(o.benchTime, o.count) {
-			if err := b.run(root, filepath.Join(root, o.results), rep.Benches, logw); err != nil {
+			if err := b.run(root, o.results, rep.Benches, logw); err != nil {
 				return err
 			}
 			rep.BenchCommands = append(rep.BenchCommands, b.command())
 		}
 	}
 	if o.prof {
-		if rep.Profiles, err = runProfiles(root, filepath.Join(root, o.results), tmp, logw); err != nil {
+		if rep.Profiles, err = runProfiles(root, o.results, tmp, logw); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ type report struct {
 	LoadEnd           string // at the end
 	LoadConfig        loadConfig
 	Load              *loadResults
+	Callgrind         *callgrindResults
 	Benches           *benchSet
 	BenchCommands     []string
 	Profiles          []profile
@@ -40,11 +41,12 @@ var reportTemplate string
 
 func (r *report) write(path string) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"dur":  fmtNs,
-		"pct":  func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
-		"mb":   func(b int64) string { return strconv.FormatFloat(mb(b), 'f', 1, 64) },
-		"date": func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") },
-		"gib":  func(b int64) string { return strconv.FormatFloat(float64(b)/(1<<30), 'f', 1, 64) },
+		"dur":   fmtNs,
+		"pct":   func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+		"mb":    func(b int64) string { return strconv.FormatFloat(mb(b), 'f', 1, 64) },
+		"date":  func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") },
+		"gib":   func(b int64) string { return strconv.FormatFloat(float64(b)/(1<<30), 'f', 1, 64) },
+		"count": fmtCount,
 	}).Parse(reportTemplate)
 	if err != nil {
 		return err
@@ -83,6 +85,25 @@ func sig3(x float64) string {
 }
 
 func fmtInt(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }
+
+// fmtCount rounds x to an integer and groups its digits by thousands:
+// 1234567.8 → "1,234,568".
+func fmtCount(x float64) string {
+	s := fmtInt(x)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
 
 // --- load test views ---
 
