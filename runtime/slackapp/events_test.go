@@ -358,3 +358,36 @@ func TestEnterpriseAuthorization(t *testing.T) {
 		t.Fatal("handler did not run for an org-wide installation")
 	}
 }
+
+// TestEventLoggerTags: a handler's logger tags its records with the event
+// (type, id, team), also through With and WithGroup.
+func TestEventLoggerTags(t *testing.T) {
+	f := newFixture(t, nil)
+	f.app.Event("reaction_added", func(c *slackapp.Context, ev *slackapp.Event) error {
+		c.Logger.Info("plain")
+		c.Logger.With("extra", 1).Info("with")
+		c.Logger.WithGroup("g").Info("grouped", "k", "v")
+		return nil
+	})
+	rr := f.serve(slackapptest.EventRequest(secret, slackapptest.EventBody("T1", "EvTAGS1", map[string]any{"type": "reaction_added", "user": "U1"})))
+	if rr.Code != 200 {
+		t.Fatalf("status %d", rr.Code)
+	}
+	f.drain(t)
+	for _, msg := range []string{"plain", "with", "grouped"} {
+		var line map[string]any
+		for _, l := range strings.Split(f.logs.String(), "\n") {
+			if strings.Contains(l, `"msg":"`+msg+`"`) {
+				if err := json.Unmarshal([]byte(l), &line); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if line == nil {
+			t.Fatalf("no %q line in the log:\n%s", msg, f.logs.String())
+		}
+		if line["event_type"] != "reaction_added" || line["event_id"] != "EvTAGS1" || line["team_id"] != "T1" {
+			t.Errorf("%q line lacks the event's tags: %v", msg, line)
+		}
+	}
+}

@@ -21,18 +21,38 @@ func (a *App) tagInto(l *slog.Logger, h *lazyAttrs, attrs []slog.Attr) *slog.Log
 	return l
 }
 
-// lazyAttrs is a slog.Handler that adds its attrs to each record at Handle
-// time, in front of the record's own (as With would place them).
+// tagFrom is tagInto with attributes computed from src when a record is
+// logged: nothing is stored for them up front.
+func (a *App) tagFrom(l *slog.Logger, h *lazyAttrs, src attrSource) *slog.Logger {
+	*h = lazyAttrs{next: a.log.Handler(), src: src}
+	*l = *slog.New(h)
+	return l
+}
+
+// attrSource computes a tagged logger's attributes when it logs.
+type attrSource interface{ logAttrs() []slog.Attr }
+
+// lazyAttrs is a slog.Handler that adds its attrs (or src's) to each
+// record at Handle time, in front of the record's own (as With would place
+// them).
 type lazyAttrs struct {
 	next  slog.Handler
 	attrs []slog.Attr
+	src   attrSource // when set, the attrs come from it
+}
+
+func (h *lazyAttrs) all() []slog.Attr {
+	if h.src != nil {
+		return h.src.logAttrs()
+	}
+	return h.attrs
 }
 
 func (h *lazyAttrs) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
 
 func (h *lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	out.AddAttrs(h.attrs...)
+	out.AddAttrs(h.all()...)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(a)
 		return true
@@ -41,10 +61,11 @@ func (h *lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *lazyAttrs) WithAttrs(attrs []slog.Attr) slog.Handler {
-	all := make([]slog.Attr, 0, len(h.attrs)+len(attrs))
-	return &lazyAttrs{next: h.next, attrs: append(append(all, h.attrs...), attrs...)}
+	mine := h.all()
+	all := make([]slog.Attr, 0, len(mine)+len(attrs))
+	return &lazyAttrs{next: h.next, attrs: append(append(all, mine...), attrs...)}
 }
 
 func (h *lazyAttrs) WithGroup(name string) slog.Handler {
-	return h.next.WithAttrs(h.attrs).WithGroup(name)
+	return h.next.WithAttrs(h.all()).WithGroup(name)
 }
