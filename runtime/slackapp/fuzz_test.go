@@ -70,6 +70,20 @@ func FuzzParseEnvelopeFast(f *testing.F) {
 		`{"type":"event_callback","event":{"type":"a","type":null,"user":"U","user":"V"}}`,
 		`{"type":"event_callback","event":null,"event":{"type":"y"}}`, `{"type":"event_callback","event":{"type":"y"},"event":null}`,
 		`{"type":"event_callback","team_id":"Té","event":{"type":"m","user":"Ü"}}`, "{\"type\":\"event_callback\",\"event\":{\"type\":\"m\",\"user\":\"\xff\"}}",
+		// Nested values with brackets and quotes in strings, strings ending
+		// at the scan's word boundaries, more authorizations after the first.
+		`{"type":"event_callback","event":{"type":"m","blocks":[{"type":"rich_text","elements":[{"t":"]}\\\"[{","u":"12345678"},{"x":"123456789012345\\"}]}],"user":"U1"},"authed_users":["]","{\"}"]}`,
+		`{"type":"event_callback","authorizations":[{"team_id":"T1","x":{"y":["]"]}},{"team_id":"T2","z":"}"},[]],"event":{"type":"m"}}`,
+		`{"type":"event_callback","authorizations":[ { "user_id" : "U1" } , {} ] ,"event":{"type":"m"} , "event_id" : "Ev1" }`,
+		`{"type":"event_callback","authorizations":[{"team_id":"T1","team_id":"T2"}],"event":{"type":"m"}}`,
+		// Keys that fold onto wanted names, or are as long and do not.
+		`{"type":"event_callback","Event":{"type":"m"},"Team_ID":"T"}`, `{"type":"event_callback","TOKEN":"x","EVENT_CONTEXT":"y","event":{"Text":"t","TEAM":"T","CHANNEL":"C","type":"m"}}`,
+		"{\"type\":\"event_callback\",\"event\":{\"\u017fubtype\":\"s\",\"type\":\"m\"}}", "{\"type\":\"event_callback\",\"\xe2\x84\xaaey\":1,\"event\":{\"type\":\"m\"}}",
+		`{"type":"event_callback","authorizations":[{"Is_Enterprise_Install":true,"USER_ID":"U"}],"event":{"type":"m"}}`,
+		// Integers at and past the in-place decoding, and other numbers.
+		`{"type":"event_callback","event_time":123456789012345678,"event":{}}`, `{"type":"event_callback","event_time":-1234567890123456789,"event":{}}`,
+		`{"type":"event_callback","event_time":12345678901234567890,"event":{}}`, `{"type":"event_callback","event_time":-0,"event":{}}`,
+		`{"type":"event_callback","event_time":1e3,"event":{}}`, `{"type":"event_callback","event_time":null,"is_ext_shared_channel":null,"event":{}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -219,6 +233,8 @@ func FuzzDecodeHead(f *testing.F) {
 		`{"type":"m","type":"n"}`, `{"user":"\xff"}`, ` { "type" : "x" } `, `{}`, `[]`, `"x"`, `{"k":{"type":"inner"}}`,
 		`{"text":"12345678\\\\\\\"","type":"m","k\\":"\\"}`, `{"a":"1234567\\","type":"m","user":"é"}`,
 		`{"type":"m","type":null,"user":"U\\"}`, `{"blocks":[{"t":"\\\"}]\\"}],"type":"m"}`,
+		`{"blocks":[[["1234567\"]"],{"12345678":"]}"}],{}],"type":"m","user":"U"}`, `{"TEXT":"x","Type":"y"}`, `{"Text":"x","type":"y"}`,
+		"{\"\u017fubtype\":\"s\"}", `{"channel_TYPE":"im"}`, `{ "type" : "m" , "user" : "U" }`, `{"a":{},"b":[],"type":"m"}`,
 	} {
 		f.Add([]byte(s))
 	}

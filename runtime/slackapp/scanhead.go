@@ -18,11 +18,15 @@ import (
 // which routing needs four fields. scanEnvelope walks the body once with
 // plain byte loops, the inner event's members included (scanHead does the
 // same for an inner event alone), and picks the fields routing needs; their
-// strings share one allocation. Strings are stepped over eight bytes at a
-// time, long ones with bytes.IndexByte. The scans bail out — and the caller
-// decodes with encoding/json instead — on anything they do not handle
-// simply: escapes in a key or a wanted value, a non-ASCII or upper case key
-// that encoding/json could fold onto a wanted name, a wanted envelope key
+// strings share one allocation. Each object is one loop over member, which
+// steps from a value's end to the next value, its key read eight bytes at
+// a time; keys are matched by a switch and checked for case folding only
+// when skipped. Strings are stepped over eight bytes at a time, long ones
+// with bytes.IndexByte; nested values a byte at a time with a class table
+// outside strings. The scans bail out — and the caller decodes with
+// encoding/json instead — on anything they do not handle simply: escapes
+// in a key or a wanted value, a non-ASCII or upper case key that
+// encoding/json could fold onto a wanted name, a wanted envelope key
 // repeated, a value of an unexpected kind. For valid JSON the result is
 // exactly encoding/json's (FuzzParseEnvelopeFast and FuzzDecodeHead check
 // this). They check the structure they walk, not the grammar of every
@@ -53,22 +57,27 @@ func scanHead(raw []byte, h *innerHead) bool {
 // scanHeadAt scans the inner event object at b[i], picking the head's
 // strings into p, and returns the index after it.
 func scanHeadAt(b []byte, i int, p *picks) (int, bool) {
-	return scanObject(b, i, func(key []byte, vi int) (int, bool) {
-		switch string(key) {
+	ks, ke, vi, st := member(b, i, true)
+	var ve int
+	for ; st <= stNonASCII; ks, ke, vi, st = member(b, ve, false) {
+		var ok bool
+		switch string(b[ks:ke]) {
 		case "type":
-			return valueString(b, vi, pickHeadType, p)
+			ve, ok = valueString(b, vi, pickHeadType, p)
 		case "subtype":
-			return valueString(b, vi, pickHeadSubtype, p)
+			ve, ok = valueString(b, vi, pickHeadSubtype, p)
 		case "channel_type":
-			return valueString(b, vi, pickHeadChannelType, p)
+			ve, ok = valueString(b, vi, pickHeadChannelType, p)
 		case "user":
-			return valueString(b, vi, pickHeadUser, p)
+			ve, ok = valueString(b, vi, pickHeadUser, p)
+		default:
+			ve, ok = skipMember(b, ks, ke, vi, st, headKeys)
 		}
-		if otherFolds(key, "type", "subtype", "channel_type", "user") {
+		if !ok {
 			return 0, false
 		}
-		return skipValue(b, vi)
-	})
+	}
+	return vi, st == stEnd
 }
 
 // envelope field bits, to refuse repeated wanted keys.
@@ -85,8 +94,13 @@ const (
 	fEvent
 )
 
-var envelopeKeys = []string{"type", "challenge", "team_id", "enterprise_id", "api_app_id", "event_id",
-	"event_time", "is_ext_shared_channel", "authorizations", "event"}
+// The names the scans pick, for foldsOnto.
+var (
+	headKeys          = newKeySet("type", "subtype", "channel_type", "user")
+	authorizationKeys = newKeySet("enterprise_id", "team_id", "user_id", "is_enterprise_install")
+	envelopeKeys      = newKeySet("type", "challenge", "team_id", "enterprise_id", "api_app_id", "event_id",
+		"event_time", "is_ext_shared_channel", "authorizations", "event")
+)
 
 // scanEnvelope is the fast path of the envelope decode, which also scans
 // the head of the inner event into head in the same pass (the inner event is
@@ -96,80 +110,57 @@ var envelopeKeys = []string{"type", "challenge", "team_id", "enterprise_id", "ap
 func scanEnvelope(body []byte, env *envelope, head *innerHead) bool {
 	var p picks
 	seen := 0
-	once := func(bit int) bool {
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
-	}
 	b := body
-	end, ok := scanObject(b, skipSpace(b, 0), func(key []byte, vi int) (int, bool) {
-		switch string(key) {
+	ks, ke, vi, st := member(b, skipSpace(b, 0), true)
+	var ve int
+	for ; st <= stNonASCII; ks, ke, vi, st = member(b, ve, false) {
+		var bit int
+		var ok bool
+		switch string(b[ks:ke]) {
 		case "type":
-			if !once(fType) {
-				return 0, false
-			}
-			return valueString(b, vi, pickType, &p)
+			bit = fType
+			ve, ok = valueString(b, vi, pickType, &p)
 		case "challenge":
-			if !once(fChallenge) {
-				return 0, false
-			}
-			return valueString(b, vi, pickChallenge, &p)
+			bit = fChallenge
+			ve, ok = valueString(b, vi, pickChallenge, &p)
 		case "team_id":
-			if !once(fTeamID) {
-				return 0, false
-			}
-			return valueString(b, vi, pickTeamID, &p)
+			bit = fTeamID
+			ve, ok = valueString(b, vi, pickTeamID, &p)
 		case "enterprise_id":
-			if !once(fEnterpriseID) {
-				return 0, false
-			}
-			return valueString(b, vi, pickEnterpriseID, &p)
+			bit = fEnterpriseID
+			ve, ok = valueString(b, vi, pickEnterpriseID, &p)
 		case "api_app_id":
-			if !once(fAPIAppID) {
-				return 0, false
-			}
-			return valueString(b, vi, pickAPIAppID, &p)
+			bit = fAPIAppID
+			ve, ok = valueString(b, vi, pickAPIAppID, &p)
 		case "event_id":
-			if !once(fEventID) {
-				return 0, false
-			}
-			return valueString(b, vi, pickEventID, &p)
+			bit = fEventID
+			ve, ok = valueString(b, vi, pickEventID, &p)
 		case "event_time":
-			if !once(fEventTime) {
-				return 0, false
-			}
-			ve, ok := skipValue(b, vi)
-			return ve, ok && scanInt(b[vi:ve], &env.EventTime)
+			bit = fEventTime
+			ve, ok = skipValue(b, vi)
+			ok = ok && scanInt(b[vi:ve], &env.EventTime)
 		case "is_ext_shared_channel":
-			if !once(fExtShared) {
-				return 0, false
-			}
-			ve, ok := skipValue(b, vi)
-			return ve, ok && scanBool(b[vi:ve], &env.IsExtSharedChannel)
+			bit = fExtShared
+			ve, ok = skipValue(b, vi)
+			ok = ok && scanBool(b[vi:ve], &env.IsExtSharedChannel)
 		case "authorizations":
-			if !once(fAuthorizations) {
-				return 0, false
-			}
-			ve, ok := skipValue(b, vi)
-			return ve, ok && scanFirstAuthorization(b[vi:ve], &env.Authorizations[0].IsEnterpriseInstall, &p)
+			bit = fAuthorizations
+			ve, ok = scanAuthorizations(b, vi, &env.Authorizations[0].IsEnterpriseInstall, &p)
 		case "event":
-			if !once(fEvent) {
-				return 0, false
-			}
-			ve, ok := scanHeadAt(b, vi, &p)
+			bit = fEvent
+			ve, ok = scanHeadAt(b, vi, &p)
 			if ok {
 				env.Event = b[vi:ve:ve]
 			}
-			return ve, ok
+		default:
+			ve, ok = skipMember(b, ks, ke, vi, st, envelopeKeys)
 		}
-		if otherFolds(key, envelopeKeys...) {
-			return 0, false
+		if !ok || seen&bit != 0 {
+			return false
 		}
-		return skipValue(b, vi)
-	})
-	if !ok || skipSpace(b, end) != len(b) {
+		seen |= bit
+	}
+	if st != stEnd || skipSpace(b, vi) != len(b) {
 		return false
 	}
 	a := &env.Authorizations[0]
@@ -180,102 +171,210 @@ func scanEnvelope(body []byte, env *envelope, head *innerHead) bool {
 	return true
 }
 
-// scanFirstAuthorization decodes authorizations[0] from the array v: its
-// strings into p, is_enterprise_install into isEnterpriseInstall.
-func scanFirstAuthorization(v []byte, isEnterpriseInstall *bool, p *picks) bool {
-	if string(v) == "null" {
-		return true
+// scanAuthorizations steps over the authorizations value at b[i] and
+// decodes its first element: its strings into p, is_enterprise_install
+// into isEnterpriseInstall. The value must be null or an array whose first
+// element, if any, is an object.
+func scanAuthorizations(b []byte, i int, isEnterpriseInstall *bool, p *picks) (int, bool) {
+	if b[i] != '[' {
+		ve, ok := skipValue(b, i)
+		return ve, ok && string(b[i:ve]) == "null"
 	}
-	if v[0] != '[' {
-		return false
+	j := skipSpace(b, i+1)
+	if j >= len(b) || b[j] == ']' {
+		return j + 1, j < len(b)
 	}
-	i := skipSpace(v, 1)
-	if i >= len(v) || v[i] == ']' {
-		return i < len(v)
+	j, ok := scanAuthorization(b, j, isEnterpriseInstall, p)
+	if !ok {
+		return 0, false
 	}
-	if v[i] != '{' {
-		return false
-	}
+	return skipNested(b, j, 1) // the rest of the array
+}
+
+// scanAuthorization decodes the authorization object at b[i].
+func scanAuthorization(b []byte, i int, isEnterpriseInstall *bool, p *picks) (int, bool) {
 	seen := 0
-	_, ok := scanObject(v, i, func(key []byte, vi int) (int, bool) {
-		bit := 0
-		var ve int
+	ks, ke, vi, st := member(b, i, true)
+	var ve int
+	for ; st <= stNonASCII; ks, ke, vi, st = member(b, ve, false) {
+		var bit int
 		var ok bool
-		switch string(key) {
+		switch string(b[ks:ke]) {
 		case "enterprise_id":
 			bit = 1
-			ve, ok = valueString(v, vi, pickAuthEnterpriseID, p)
+			ve, ok = valueString(b, vi, pickAuthEnterpriseID, p)
 		case "team_id":
 			bit = 2
-			ve, ok = valueString(v, vi, pickAuthTeamID, p)
+			ve, ok = valueString(b, vi, pickAuthTeamID, p)
 		case "user_id":
 			bit = 4
-			ve, ok = valueString(v, vi, pickAuthUserID, p)
+			ve, ok = valueString(b, vi, pickAuthUserID, p)
 		case "is_enterprise_install":
 			bit = 8
-			ve, ok = skipValue(v, vi)
-			ok = ok && scanBool(v[vi:ve], isEnterpriseInstall)
+			ve, ok = skipValue(b, vi)
+			ok = ok && scanBool(b[vi:ve], isEnterpriseInstall)
 		default:
-			if otherFolds(key, "enterprise_id", "team_id", "user_id", "is_enterprise_install") {
-				return 0, false
-			}
-			return skipValue(v, vi)
+			ve, ok = skipMember(b, ks, ke, vi, st, authorizationKeys)
 		}
-		if seen&bit != 0 {
+		if !ok || seen&bit != 0 {
 			return 0, false
 		}
 		seen |= bit
-		return ve, ok
-	})
-	return ok
+	}
+	return vi, st == stEnd
 }
 
-// scanObject calls member for each member of the object at b[i] with its
-// key (without quotes) and the index of its value, and returns the index
-// after the object. member steps over the value and returns the index after
-// it; member returning false, or a structural surprise, stops with false.
-func scanObject(b []byte, i int, member func(key []byte, vi int) (int, bool)) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return 0, false
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return 0, false
+// The scans walk an object with member, which steps from one member's key
+// to the next, stepping over the value between them.
+
+// States of member.
+const (
+	stMember   = iota // a member: its key's bounds and its value's index
+	stNonASCII        // the same, the key holding a non-ASCII byte
+	stEnd             // the object's end: the index after it
+	stFail
+)
+
+// member reads the object from b[i] to its next member: the object's '{'
+// when first, else the end of the previous member's value. It returns the
+// bounds of the key, without quotes (a key with escapes is refused), and
+// the index vi of the value; at the object's end, vi is the index after
+// it. The key's end is searched eight bytes at a time, as readString does.
+func member(b []byte, i int, first bool) (ks, ke, vi, st int) {
+	if first {
+		if i >= len(b) || b[i] != '{' {
+			return 0, 0, 0, stFail
 		}
-		ke, flags, ok := readString(b, i)
-		if !ok || flags&strEscaped != 0 {
-			return 0, false
+		if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+			return 0, 0, i + 1, stEnd
 		}
-		key := b[i+1 : ke-1]
-		i = skipSpace(b, ke)
-		if i >= len(b) || b[i] != ':' {
-			return 0, false
-		}
-		i = skipSpace(b, i+1)
-		if i >= len(b) {
-			return 0, false
-		}
-		ve, ok := member(key, i)
-		if !ok {
-			return 0, false
-		}
-		i = skipSpace(b, ve)
-		if i >= len(b) {
-			return 0, false
+	} else if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+		i++ // the usual `,"`
+	} else {
+		if i = skipSpace(b, i); i >= len(b) {
+			return 0, 0, 0, stFail
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
 		case '}':
-			return i + 1, true
+			return 0, 0, i + 1, stEnd
 		default:
-			return 0, false
+			return 0, 0, 0, stFail
 		}
 	}
+	if i >= len(b) || b[i] != '"' {
+		return 0, 0, 0, stFail
+	}
+	ks = i + 1
+	j, found, high := ks, false, uint64(0)
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j : j+8])
+		if m := stopBits(x); m != 0 {
+			n := bits.TrailingZeros64(m) &^ 7 // 8 × the index of the stop in x
+			high |= x & (1<<n - 1)
+			j += n >> 3
+			found = true
+			break
+		}
+		high |= x
+	}
+	if !found {
+		for ; j < len(b) && b[j] != '"' && b[j] != '\\'; j++ {
+			high |= uint64(b[j])
+		}
+	}
+	if j >= len(b) || b[j] != '"' {
+		return 0, 0, 0, stFail
+	}
+	ke = j
+	if j++; j >= len(b) || b[j] != ':' {
+		if j = skipSpace(b, j); j >= len(b) || b[j] != ':' {
+			return 0, 0, 0, stFail
+		}
+	}
+	if j++; j >= len(b) || b[j] <= ' ' {
+		if j = skipSpace(b, j); j >= len(b) {
+			return 0, 0, 0, stFail
+		}
+	}
+	if high&highBits != 0 {
+		return ks, ke, j, stNonASCII
+	}
+	return ks, ke, j, stMember
+}
+
+// keySet is the names a scan picks, for skipMember's check that a key it
+// skips does not fold onto one of them.
+type keySet struct {
+	lens  uint64 // bit n: a name n bytes long
+	names []string
+}
+
+func newKeySet(names ...string) *keySet {
+	k := &keySet{names: names}
+	for _, n := range names {
+		k.lens |= 1 << len(n)
+	}
+	return k
+}
+
+// skipMember steps over the value at b[i] of a member the scan does not
+// want, with key b[ks:ke] (st as member returned it), after checking that
+// the key does not fold onto one of the names of k. An ASCII key can fold
+// onto a name only if it is as long and has an upper case byte.
+func skipMember(b []byte, ks, ke, i, st int, k *keySet) (int, bool) {
+	if (st == stNonASCII || k.lens>>(ke-ks)&1 != 0 && mayFold(b, ks, ke)) && foldsOnto(b[ks:ke], k.names...) {
+		return 0, false
+	}
+	if b[i] != '"' {
+		return skipValue(b, i)
+	}
+	j := i + 1 // skipString, its first word inlined
+	if j+8 <= len(b) {
+		m := stopBits(binary.LittleEndian.Uint64(b[j : j+8]))
+		if m == 0 {
+			j += 8
+		} else if e := j + bits.TrailingZeros64(m)>>3; b[e] == '"' {
+			return e + 1, true
+		}
+	}
+	return skipStringFrom(b, i, j)
+}
+
+// mayFold reports whether the key b[ks:ke] has an upper case or non-ASCII
+// byte, with which it could fold onto a lower case name (see foldsOnto).
+// Eight bytes at a time, the last word overlapping the one before, or for
+// a short key its word masked to its length.
+func mayFold(b []byte, ks, ke int) bool {
+	if n := ke - ks; n < 8 {
+		if ks+8 > len(b) {
+			for _, c := range b[ks:ke] {
+				if c >= utf8.RuneSelf || c-'A' <= 'Z'-'A' {
+					return true
+				}
+			}
+			return false
+		}
+		return foldBits(binary.LittleEndian.Uint64(b[ks:ks+8])&(1<<(8*n)-1)) != 0
+	}
+	var u uint64
+	for i := ks; ; i += 8 {
+		i = min(i, ke-8)
+		u |= foldBits(binary.LittleEndian.Uint64(b[i : i+8]))
+		if i == ke-8 {
+			return u != 0
+		}
+	}
+}
+
+// foldBits returns the high bits of the bytes of x that are upper case or
+// non-ASCII: with v = x&0x7f…, a byte of v+0x3f… has its high bit set when
+// the byte is at least 'A', of v+0x25… when it is past 'Z' (v's bytes are
+// below 0x80: no carries).
+func foldBits(x uint64) uint64 {
+	v := x & (0x7f * lowBits)
+	return (x | (v+0x3f*lowBits)&^(v+0x25*lowBits)) & highBits
 }
 
 // valueString steps over the value at b[i], which must be a string (no
@@ -286,6 +385,20 @@ func valueString(b []byte, i int, f int, p *picks) (int, bool) {
 	if b[i] != '"' {
 		ve, ok := skipValue(b, i)
 		return ve, ok && string(b[i:ve]) == "null"
+	}
+	var high uint64
+	for j := i + 1; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j : j+8])
+		m := stopBits(x)
+		if m == 0 {
+			high |= x
+			continue
+		}
+		n := bits.TrailingZeros64(m) &^ 7 // 8 × the index of the stop in x
+		if k := j + n>>3; b[k] == '"' && (high|x&(1<<n-1))&highBits == 0 {
+			return k + 1, p.add(f, b[i+1:k]) // plain ASCII
+		}
+		break
 	}
 	ve, flags, ok := readString(b, i)
 	if !ok || flags&strEscaped != 0 || (flags&strNonASCII != 0 && !utf8.Valid(b[i+1:ve-1])) {
@@ -366,6 +479,24 @@ func scanInt(v []byte, dst *int64) bool {
 	if string(v) == "null" {
 		return true
 	}
+	d := v
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) > 0 && len(d) <= 18 { // no overflow: parse here
+		var n int64
+		for _, c := range d {
+			if c-'0' > 9 {
+				return false // fractions and exponents: let encoding/json decide
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if len(d) < len(v) {
+			n = -n
+		}
+		*dst = n
+		return true
+	}
 	for _, c := range v {
 		if (c < '0' || c > '9') && c != '-' {
 			return false // fractions and exponents: let encoding/json decide
@@ -392,18 +523,6 @@ func foldsOnto(key []byte, names ...string) bool {
 	for _, n := range names {
 		if len(n) == len(key) && asciiEqualFold(key, n) {
 			return true
-		}
-	}
-	return false
-}
-
-// otherFolds is foldsOnto for a key that is none of names, all of which
-// are lower case ASCII: such a key folds onto one of them only if it has an
-// upper case or non-ASCII byte, which is rare and checked first.
-func otherFolds(key []byte, names ...string) bool {
-	for _, c := range key {
-		if c-'A' <= 'Z'-'A' || c >= utf8.RuneSelf {
-			return foldsOnto(key, names...)
 		}
 	}
 	return false
@@ -439,16 +558,27 @@ func skipSpace(b []byte, i int) int {
 // precedes it (each escapes the byte after it, as readString reads them).
 func skipString(b []byte, i int) (int, bool) {
 	j := i + 1
-	for ; j+8 <= len(b) && j <= i+9; j += 8 {
-		x := binary.LittleEndian.Uint64(b[j : j+8])
-		q := x ^ ('"' * lowBits)
-		s := x ^ ('\\' * lowBits)
-		if m := ((q-lowBits)&^q | (s-lowBits)&^s) & highBits; m != 0 {
-			if k := j + bits.TrailingZeros64(m)>>3; b[k] == '"' {
-				return k + 1, true
-			}
-			j = i + 1
-			break
+	if j+8 <= len(b) {
+		m := stopBits(binary.LittleEndian.Uint64(b[j : j+8]))
+		if m == 0 {
+			return skipStringFrom(b, i, j+8)
+		}
+		if k := j + bits.TrailingZeros64(m)>>3; b[k] == '"' {
+			return k + 1, true
+		}
+	}
+	return skipStringFrom(b, i, j)
+}
+
+// skipStringFrom is skipString for the string at b[i] from b[j]: b[i+1:j]
+// holds no quote.
+func skipStringFrom(b []byte, i, j int) (int, bool) {
+	if j+8 <= len(b) {
+		m := stopBits(binary.LittleEndian.Uint64(b[j : j+8]))
+		if m == 0 {
+			j += 8
+		} else if k := j + bits.TrailingZeros64(m)>>3; b[k] == '"' {
+			return k + 1, true
 		}
 	}
 	for {
@@ -515,6 +645,15 @@ func readString(b []byte, i int) (end, flags int, ok bool) {
 	}
 }
 
+// stopBits flags the bytes of x that are a quote or a backslash: its
+// lowest set bit is the high bit of the first such byte (higher bits may
+// be spurious; see readString).
+func stopBits(x uint64) uint64 {
+	q := x ^ ('"' * lowBits)
+	s := x ^ ('\\' * lowBits)
+	return ((q-lowBits)&^q | (s-lowBits)&^s) & highBits
+}
+
 const (
 	lowBits  = 0x0101010101010101
 	highBits = 0x8080808080808080
@@ -529,32 +668,70 @@ func skipValue(b []byte, i int) (int, bool) {
 	case '"':
 		return skipString(b, i)
 	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e, ok := skipString(b, j)
-				if !ok {
-					return 0, false
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			}
-		}
-		return 0, false
+		return skipNested(b, i+1, 1)
 	case ',', '}', ']', ':':
 		return 0, false
-	default:
+	default: // a number or literal, which valid JSON follows with ',', '}', ']' or white space
 		j := i
-		for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && b[j] != '\n' {
+		for j < len(b) && byteClass[b[j]] == clOther {
 			j++
 		}
 		return j, true
 	}
+}
+
+// Classes of bytes for skipNested, and the ends of other values for
+// skipValue.
+const (
+	clOther = iota
+	clQuote
+	clOpen
+	clClose
+	clEnd // ',', and white space
+)
+
+var byteClass = [256]uint8{'"': clQuote, '{': clOpen, '[': clOpen, '}': clClose, ']': clClose,
+	',': clEnd, ' ': clEnd, '\t': clEnd, '\r': clEnd, '\n': clEnd}
+
+// skipNested returns the index after the end of the objects and arrays
+// that b[i] is depth deep in, outside strings.
+func skipNested(b []byte, i, depth int) (int, bool) {
+	for i < len(b) {
+		switch byteClass[b[i]] {
+		case clOther, clEnd:
+			i++
+		case clQuote:
+			j := i + 1 // skipString, its first two words inlined
+			if j+16 <= len(b) {
+				m := stopBits(binary.LittleEndian.Uint64(b[j : j+8]))
+				if m == 0 {
+					j += 8
+					m = stopBits(binary.LittleEndian.Uint64(b[j : j+8]))
+				}
+				if m != 0 {
+					if k := j + bits.TrailingZeros64(m)>>3; b[k] == '"' {
+						i = k + 1
+						continue
+					}
+				} else {
+					j += 8
+				}
+			}
+			e, ok := skipStringFrom(b, i, j)
+			if !ok {
+				return 0, false
+			}
+			i = e
+		case clOpen:
+			depth++
+			i++
+		case clClose:
+			depth--
+			i++
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }

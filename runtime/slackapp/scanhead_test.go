@@ -139,3 +139,105 @@ func FuzzSkipString(f *testing.F) {
 		}
 	})
 }
+
+// TestMayFold checks mayFold's word-at-a-time reading against a byte-wise
+// one for keys of every length up to 24 with one upper case, non-ASCII or
+// near-miss byte ('@', '[', '`', '{' border the letter ranges) at every
+// offset, the key ending the buffer or followed by more bytes.
+func TestMayFold(t *testing.T) {
+	bytewise := func(key []byte) bool {
+		for _, c := range key {
+			if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+				return true
+			}
+		}
+		return false
+	}
+	for n := 0; n <= 24; n++ {
+		for at := -1; at < n; at++ {
+			for _, c := range []byte{'A', 'Z', 'M', 0x80, 0xff, 0xc5, '@', '[', '`', '{', '_', '0'} {
+				key := []byte(strings.Repeat("k", n))
+				if at >= 0 {
+					key[at] = c
+				}
+				for _, tail := range []string{"", `":"VALUE\u00e9"`, "Z\xff\"Q"} {
+					b := append(append([]byte(`{"`), key...), tail...)
+					if got, want := mayFold(b, 2, 2+n), bytewise(key); got != want {
+						t.Errorf("mayFold(%q) = %v, want %v", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// skipValueBytewise is the byte-at-a-time reading of a nested value that
+// skipNested replaces: the reference for TestSkipNested.
+func skipValueBytewise(b []byte, i int) (int, bool) {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			e, ok := skipStringBytewise(b, j)
+			if !ok {
+				return 0, false
+			}
+			j = e - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return j + 1, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// TestSkipNested steps over nested values whose strings hold brackets,
+// quotes and backslash runs, and end at every offset of the eight-byte
+// steps, against the byte-wise reading.
+func TestSkipNested(t *testing.T) {
+	for pad := 0; pad <= 25; pad++ {
+		p := strings.Repeat("a", pad)
+		for _, s := range []string{
+			`[{"` + p + `":"` + p + `"}]`,
+			`{"k":["` + p + `\"]}","` + p + `\\"],"z":{}}`,
+			`[["` + p + `\\\\"],{"` + p + `\\\"}":"]"}]`,
+			`{"a":[1,2,{"b":"` + p + `}"}],"c":"` + p + `{["}`,
+			`["` + p + `\"`,
+			`[{"` + p + `"}`,
+			`[` + p + `]`,
+		} {
+			for _, tail := range []string{"", `,"x":"y"}`, `]}`} {
+				b := []byte(s + tail)
+				wantEnd, wantOK := skipValueBytewise(b, 0)
+				if end, ok := skipValue(b, 0); end != wantEnd || ok != wantOK {
+					t.Errorf("skipValue(%q) = %d, %v; byte-wise %d, %v", b, end, ok, wantEnd, wantOK)
+				}
+			}
+		}
+	}
+}
+
+// TestScanEnvelopeFast: the benchmark bodies, and a body with white space
+// everywhere, take the fast path and agree with encoding/json.
+func TestScanEnvelopeFast(t *testing.T) {
+	spaced := []byte(" {\n \"type\" : \"event_callback\" ,\t\"event_time\" : -12 , \"authorizations\" : [ { \"team_id\" : \"T1\" } , { } ] ," +
+		" \"event\" : { \"type\" : \"m\" , \"blocks\" : [ { } , [ ] ] , \"user\" : \"U1\" } }\r\n")
+	for _, body := range [][]byte{benchEvent, benchLongEvent, spaced} {
+		var env envelope
+		var head innerHead
+		if !scanEnvelope(body, &env, &head) {
+			t.Errorf("scanEnvelope fell back on %q", body)
+			continue
+		}
+		wEnv, wEv, err := parseEnvelopeStd(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameEnvelope(&env, wEnv) || head.Type != wEv.Type || head.User != wEv.User || head.Subtype != wEv.Subtype || head.ChannelType != wEv.ChannelType {
+			t.Errorf("%q:\n fast %+v %+v\n json %+v %+v", body, env, head, wEnv, wEv)
+		}
+	}
+}
