@@ -74,7 +74,7 @@ func (p *pool) start(job func()) {
 	p.wg.Add(1)
 	p.queue <- job
 	p.mu.Lock()
-	spawn := p.idle == 0 && p.yielding.Load() == 0 && p.running < p.max
+	spawn := p.needWorker()
 	if spawn {
 		p.running++
 		p.spawned++
@@ -83,6 +83,14 @@ func (p *pool) start(job func()) {
 	if spawn {
 		go p.work()
 	}
+}
+
+// needWorker reports whether start should start a worker for a job it
+// queued: none is idle and fewer than max run, and none yields between
+// jobs, or one does but fewer workers run than there are CPUs for them
+// (keepIdle is min(max, GOMAXPROCS)). p.mu must be held.
+func (p *pool) needWorker() bool {
+	return p.idle == 0 && p.running < p.max && (p.yielding.Load() == 0 || p.running < p.keepIdle)
 }
 
 // work runs queued jobs; with the queue empty it waits idle (see pool) or
@@ -134,7 +142,8 @@ func (p *pool) work() {
 // worker yielded started a goroutine, which then grew its stack for the
 // handler and exited when the queue emptied: half the events paid a
 // goroutine start and a stack copy (callgrind: 4,739 stack growths in
-// 10,000 events).
+// 10,000 events). With more CPUs than running workers, start still starts
+// one, so that a yielding worker does not hold the handlers to one CPU.
 func (p *pool) run(job func()) {
 	func() {
 		defer p.wg.Done()

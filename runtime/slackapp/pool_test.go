@@ -218,3 +218,29 @@ func TestPoolOneCPUReusesItsWorker(t *testing.T) {
 	}
 	t.Logf("%d worker goroutines started for %d jobs", spawned, jobs)
 }
+
+// TestPoolNeedWorker: a worker yielding between jobs stands in for a new
+// one on one CPU, not while CPUs are left over.
+func TestPoolNeedWorker(t *testing.T) {
+	for _, tc := range []struct {
+		name                                string
+		max, keepIdle, running, idle, yield int
+		want                                bool
+	}{
+		{"none running", 16, 1, 0, 0, 0, true},
+		{"one idle", 16, 1, 1, 1, 0, false},
+		{"all busy", 16, 1, 3, 0, 0, true},
+		{"at max", 3, 1, 3, 0, 0, false},
+		{"one CPU, the worker yields", 16, 1, 1, 0, 1, false},
+		{"two CPUs, the only worker yields", 16, 2, 1, 0, 1, true},
+		{"two CPUs, two workers, one yields", 16, 2, 2, 0, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &pool{max: tc.max, keepIdle: tc.keepIdle, running: tc.running, idle: tc.idle}
+			p.yielding.Store(int32(tc.yield))
+			if got := p.needWorker(); got != tc.want {
+				t.Fatalf("needWorker() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
