@@ -85,7 +85,7 @@ func (c *Cached) find(ctx context.Context, q Query, k cacheKey, load func(contex
 			m = make(map[cacheKey]cacheEntry)
 			c.entries[ws] = m
 		}
-		m[k] = cacheEntry{inst: inst.Compact(), expires: now.Add(c.ttl)} // a copy, cheap for the GC to keep
+		m[k] = cacheEntry{inst: inst.Clone(), expires: now.Add(c.ttl)}
 	}
 	return inst, nil
 }
