@@ -222,7 +222,7 @@ func countInstructions(ctx context.Context, lc loadConfig, cc callgrindConfig, p
 	}
 	res.Commands = []string{
 		"perl -0777 -pe 's/\\x0f\\x01\\xf9\\x48\\xc1\\xe2\\x20/\\x0f\\x31\\x90\\x48\\xc1\\xe2\\x20/' $TMP/ticketdesk > $TMP/callgrind/ticketdesk  # RDTSCP -> RDTSC; NOP in runtime.cputicks (done in Go; same for reference)",
-		"GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 DATABASE_URL=$TMP/callgrind/data/installations.db PORT=<port> SLACK_URL=http://127.0.0.1:<closed port> SLACK_SIGNING_SECRET=… SLACK_CLIENT_ID=… SLACK_CLIENT_SECRET=… SLACK_STATE_SECRET=… " +
+		"GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 DATABASE_URL=$TMP/callgrind/data/installations.db HOST=127.0.0.1 PORT=<port> SLACK_URL=http://127.0.0.1:<closed port> SLACK_SIGNING_SECRET=… SLACK_CLIENT_ID=… SLACK_CLIENT_SECRET=… SLACK_STATE_SECRET=… " +
 			"taskset -c " + lc.ServerCPU + " valgrind --tool=callgrind --callgrind-out-file=$TMP/callgrind/<payload>-app.out $TMP/callgrind/ticketdesk",
 		"GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 SLACK_SIGNING_SECRET=… taskset -c " + lc.ServerCPU +
 			" valgrind --tool=callgrind --callgrind-out-file=$TMP/callgrind/<payload>-reference.out $TMP/callgrind/reference -addr 127.0.0.1:<port>",

@@ -160,8 +160,9 @@ func copyStore(src, dst string) error {
 }
 
 // appEnv is the example app's environment: the bench's signing secret,
-// the store at dbPath, listening on port, and the Web API at slackAddr
-// (where nothing listens, so that a call would show as an error).
+// the store at dbPath, listening on 127.0.0.1:port (an IPv4 socket, as the
+// reference's, not the app's default dual-stack [::]), and the Web API at
+// slackAddr (where nothing listens, so that a call would show as an error).
 func appEnv(dbPath, port, slackAddr string) []string {
 	return []string{
 		"SLACK_SIGNING_SECRET=" + benchSigningSecret,
@@ -169,6 +170,7 @@ func appEnv(dbPath, port, slackAddr string) []string {
 		"SLACK_CLIENT_SECRET=bench-client-secret",
 		"SLACK_STATE_SECRET=bench-state-secret-0123456789abcdef0123456789",
 		"DATABASE_URL=" + dbPath,
+		"HOST=127.0.0.1",
 		"PORT=" + port,
 		"SLACK_URL=http://" + slackAddr,
 	}
@@ -206,7 +208,7 @@ func runLoad(ctx context.Context, c loadConfig, p *prepared, logw io.Writer) (*l
 	}
 	defer ref.stop()
 	res.StartCommands = []string{
-		"DATABASE_URL=$TMP/data/installations.db PORT=<port> SLACK_URL=http://127.0.0.1:<closed port> SLACK_SIGNING_SECRET=… SLACK_CLIENT_ID=… SLACK_CLIENT_SECRET=… SLACK_STATE_SECRET=… taskset -c " + c.ServerCPU + " $TMP/ticketdesk",
+		"DATABASE_URL=$TMP/data/installations.db HOST=127.0.0.1 PORT=<port> SLACK_URL=http://127.0.0.1:<closed port> SLACK_SIGNING_SECRET=… SLACK_CLIENT_ID=… SLACK_CLIENT_SECRET=… SLACK_STATE_SECRET=… taskset -c " + c.ServerCPU + " $TMP/ticketdesk",
 		"SLACK_SIGNING_SECRET=… taskset -c " + c.ServerCPU + " $TMP/reference -addr 127.0.0.1:<port>",
 	}
 	if err := app.waitReady("/healthz", 30*time.Second); err != nil {
