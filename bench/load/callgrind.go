@@ -303,7 +303,7 @@ func countOne(ctx context.Context, cpu, valgrind string, args, env []string, add
 	if err := s.waitIdle(ctx); err != nil {
 		return callgrindRun{}, err
 	}
-	if err := callgrindControl(ctx, "-z", pid); err != nil {
+	if err := callgrindControl(ctx, "-z", pid, env); err != nil {
 		return callgrindRun{}, err
 	}
 	if err := sendSigned(ctx, url, pl.ContentType, measured, cc.Requests, cc.Conns); err != nil {
@@ -313,7 +313,7 @@ func countOne(ctx context.Context, cpu, valgrind string, args, env []string, add
 	if err := s.waitIdle(ctx); err != nil {
 		return callgrindRun{}, err
 	}
-	if err := callgrindControl(ctx, "-d", pid); err != nil {
+	if err := callgrindControl(ctx, "-d", pid, env); err != nil {
 		return callgrindRun{}, err
 	}
 	ir, err := readDump(ctx, out+".1")
@@ -347,11 +347,16 @@ func logProblems(path string) ([]string, error) {
 	return bad, nil
 }
 
-// callgrindControl runs callgrind_control with flag (-z, -d) on pid. It
-// exits 0 even when it finds no such callgrind run, so its output is
-// checked too.
-func callgrindControl(ctx context.Context, flag, pid string) error {
-	out, err := exec.CommandContext(ctx, "callgrind_control", flag, pid).CombinedOutput()
+// callgrindControl runs callgrind_control with flag (-z, -d) on pid, whose
+// environment was env. It exits 0 even when it finds no such callgrind
+// run, so its output is checked too. valgrind names the pipes it takes
+// commands through after $HOST when set (else the host name), so
+// callgrind_control gets the server's HOST, or none: the app's HOST (its
+// listen address) made every command go unheard.
+func callgrindControl(ctx context.Context, flag, pid string, env []string) error {
+	cmd := exec.CommandContext(ctx, "callgrind_control", flag, pid)
+	cmd.Env = withHost(os.Environ(), env)
+	out, err := cmd.CombinedOutput()
 	if err == nil && (bytes.Contains(out, []byte("Error")) || bytes.Contains(out, []byte("No active callgrind runs"))) {
 		err = errors.New("failed")
 	}
@@ -490,4 +495,21 @@ func writeCallgrindResults(path string, res *callgrindResults) error {
 			r.Payload, r.Server, r.Requests, r.PerReq(), r.Ir)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// withHost returns base with HOST as in server (removed when server has
+// none).
+func withHost(base, server []string) []string {
+	out := make([]string, 0, len(base)+1)
+	for _, kv := range base {
+		if !strings.HasPrefix(kv, "HOST=") {
+			out = append(out, kv)
+		}
+	}
+	for _, kv := range server {
+		if strings.HasPrefix(kv, "HOST=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -290,5 +291,17 @@ func TestCopyStore(t *testing.T) {
 	}
 	if err := copyStore(src, filepath.Join(dir, "copy2.db")); err != nil {
 		t.Errorf("without a WAL: %v", err)
+	}
+}
+
+// TestWithHost: callgrind_control must see the server's HOST (valgrind
+// names its command pipes after it), and no HOST when the server has none.
+func TestWithHost(t *testing.T) {
+	base := []string{"PATH=/bin", "HOST=mybox", "HOME=/root"}
+	if got := withHost(base, []string{"PORT=1", "HOST=127.0.0.1"}); !slices.Equal(got, []string{"PATH=/bin", "HOME=/root", "HOST=127.0.0.1"}) {
+		t.Errorf("with the app's HOST: %q", got)
+	}
+	if got := withHost(base, []string{"SLACK_SIGNING_SECRET=x"}); !slices.Equal(got, []string{"PATH=/bin", "HOME=/root"}) {
+		t.Errorf("without a HOST: %q", got)
 	}
 }
