@@ -52,7 +52,7 @@ func TestReportRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(data)
-	for _, want := range []string{
+	reportHas(t, md,
 		"| CPU model (/proc/cpuinfo) | Test CPU |",
 		"| command: req/s, app / reference | ≥ 0.8 | 0.900 | yes |",
 		"| event: req/s, app / reference | ≥ 0.8 | 0.500 | **no** |",
@@ -72,12 +72,18 @@ func TestReportRenders(t *testing.T) {
 		"taskset -c 1 perf record -e cpu-clock -F 1999 -p <pid> -o perf-event-app-2.data -- sleep 8.0\nperf report -i <data>",
 		"| `[k] tcp_sendmsg` | 50.0% | `[k] tcp_sendmsg` | 75.0% |",
 		"| `` | 0.0% | `main.main.func1` | 25.0% |",
-	} {
+	)
+	if strings.Contains(md, "<no value>") {
+		t.Error("report has a missing template value")
+	}
+}
+
+// reportHas fails t for each of wants that md lacks.
+func reportHas(t *testing.T, md string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}
-	}
-	if strings.Contains(md, "<no value>") {
-		t.Error("report has a missing template value")
 	}
 }

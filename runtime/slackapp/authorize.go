@@ -27,21 +27,25 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // authorization is the result of authorizing a request: the installation
 // and the clients built from its tokens.
 //
-// A cached authorization holds its installation and bot client by value
-// (inst and client point into it), and the clients share one logger: an
+// An authorization holds its installation and bot client by value, and
+// the clients share one logger: an
 // app serving a thousand workspaces keeps a thousand of them, and the
 // garbage collector visits each of their objects on every cycle.
 // (Copying the installation's strings into one allocation as well was
 // measured and made things worse: callgrind counted 2.2k more
 // instructions per command, the collector running more often.)
 type authorization struct {
-	inst       *installstore.Installation
-	client     *slack.Client
-	userClient *slack.Client
-	expires    time.Time // cache entry expiry
+	inst       installstore.Installation
+	client     slack.Client
+	userClient *slack.Client // nil unless the acting user installed with user scopes
+	expires    time.Time     // cache entry expiry
+}
 
-	own installstore.Installation
-	bot slack.Client
+// newAuthorization returns an authorization for inst with its bot client.
+func (z *authorizer) newAuthorization(inst *installstore.Installation) *authorization {
+	e := &authorization{inst: *inst}
+	e.client = *z.newClient(inst.BotToken)
+	return e
 }
 
 // authorizer finds the installation for a request through a small TTL
@@ -74,8 +78,7 @@ func newAuthorizer(a *App) *authorizer {
 			// slack-go's default logger, once instead of once per client
 			slack.OptionLog(log.New(os.Stderr, "slack-go/slack", log.LstdFlags|log.Lshortfile))}}
 	if a.cfg.SingleWorkspace() {
-		inst := &installstore.Installation{BotToken: a.cfg.BotToken, BotScopes: a.cfg.BotScopes, TokenType: "bot"}
-		z.single = &authorization{inst: inst, client: z.newClient(a.cfg.BotToken)}
+		z.single = z.newAuthorization(&installstore.Installation{BotToken: a.cfg.BotToken, BotScopes: a.cfg.BotScopes, TokenType: "bot"})
 	}
 	return z
 }
@@ -101,12 +104,9 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*auth
 	if err != nil {
 		return nil, err
 	}
-	e := &authorization{own: *inst}
-	e.inst = &e.own
-	e.bot = *z.newClient(e.own.BotToken)
-	e.client = &e.bot
+	e := z.newAuthorization(inst)
 	if inst.UserToken != "" && inst.UserID == q.UserID && q.UserID != "" {
-		e.userClient = z.newClient(e.own.UserToken)
+		e.userClient = z.newClient(inst.UserToken)
 	}
 	if z.ttl > 0 {
 		e.expires = now.Add(z.ttl)

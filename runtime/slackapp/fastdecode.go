@@ -349,17 +349,15 @@ func (d *fdec) plainString() ([]byte, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return nil, false
 	}
-	// Eight bytes at a time, stopping at the first quote, backslash or
-	// control character (see readString for the arithmetic; bytes below
-	// 0x20 are flagged by (x-0x20…)&^x&highBits), and noting any byte past
-	// ASCII so that only such strings pay for utf8.Valid.
+	// Eight bytes at a time, stopping at the first quote, backslash
+	// (stopBits) or control character (bytes below 0x20 are flagged by
+	// (x-0x20…)&^x&highBits, with the same lowest-bit rule), and noting any
+	// byte past ASCII so that only such strings pay for utf8.Valid.
 	var high uint64
 	j := i + 1
 	for ; j+8 <= len(b); j += 8 {
 		x := binary.LittleEndian.Uint64(b[j : j+8])
-		q := x ^ ('"' * lowBits)
-		e := x ^ ('\\' * lowBits)
-		if m := ((q-lowBits)&^q | (e-lowBits)&^e | (x-0x20*lowBits)&^x) & highBits; m != 0 {
+		if m := stopBits(x) | (x-0x20*lowBits)&^x&highBits; m != 0 {
 			n := bits.TrailingZeros64(m) &^ 7
 			high |= x & highBits & (1<<n - 1)
 			j += n >> 3

@@ -615,9 +615,7 @@ func readString(b []byte, i int) (end, flags int, ok bool) {
 	for {
 		for ; j+8 <= len(b); j += 8 {
 			x := binary.LittleEndian.Uint64(b[j : j+8])
-			q := x ^ ('"' * lowBits)
-			s := x ^ ('\\' * lowBits)
-			if m := ((q-lowBits)&^q | (s-lowBits)&^s) & highBits; m != 0 {
+			if m := stopBits(x); m != 0 {
 				n := bits.TrailingZeros64(m) &^ 7 // 8 × the index of the stop in x
 				high |= x & highBits & (1<<n - 1)
 				j += n >> 3

@@ -85,15 +85,7 @@ func TestScanStringEnds(t *testing.T) {
 var benchLongEvent = bytes.Replace(benchEvent, []byte(`is it everything a river should be?","ts"`),
 	[]byte(strings.Repeat(`is it everything a river should be? `, 110)+`\"yes\"","ts"`), 1)
 
-func BenchmarkParseEventEnvelopeLongText(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		_, ev, err := parseEnvelope(benchLongEvent)
-		if err != nil || ev.Type != "app_mention" {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkParseEventEnvelopeLongText(b *testing.B) { benchParseEnvelope(b, benchLongEvent) }
 
 // skipStringBytewise is the byte-at-a-time reading skipString and
 // readString replace: the reference for FuzzSkipString.
