@@ -41,6 +41,7 @@ type options struct {
 	root, out, results string
 	load, micro, prof  bool
 	callgrind          bool
+	keep               bool
 	lc                 loadConfig
 	cc                 callgrindConfig
 	benchTime          string
@@ -78,6 +79,7 @@ func run(args []string, logw io.Writer) error {
 	fs.DurationVar(&o.cc.Timeout, "callgrind-timeout", 3*time.Minute, "bound of one server's callgrind run for one payload")
 	fs.StringVar(&o.benchTime, "benchtime", "1s", "-benchtime of the microbenchmarks")
 	fs.IntVar(&o.count, "count", 3, "-count of the microbenchmarks")
+	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, preloaded store, callgrind and perf outputs) and print its path, for callgrind_annotate or perf report")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,7 +103,11 @@ func run(args []string, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	if o.keep {
+		defer fmt.Fprintf(logw, "== kept %s\n", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 	o.lc.Tmp = tmp
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -34,6 +34,8 @@ const (
 	goalVerifyRatio = 1.2  // Verify ≤ 1.2 × the pooled HMAC floor
 	goalIdleMB      = 20.0 // idle RSS
 	goalLoadMB      = 40.0 // RSS under load
+	goalFlatRatio   = 2.0  // FindBot at 100k / at 1k installations: an index grows with log n, a scan 100×
+	goalLinearRatio = 1.5  // generate: time per command at 200 / at 50 commands: linear ≤ 1 (fixed costs), quadratic 4
 )
 
 //go:embed report.md.tmpl
@@ -238,6 +240,32 @@ func (r *report) Goals() []goal {
 				goal{"signature.Verify / pooled crypto/hmac floor (~300-byte body)", fmt.Sprintf("≤ %.1f", goalVerifyRatio),
 					fmt.Sprintf("%.2f (%s vs %s)", vr, fmtNs(v.metric("ns/op").Median), fmtNs(f.metric("ns/op").Median)), vr <= goalVerifyRatio},
 				goal{"signature.Verify allocations", "0 allocs/op", fmtInt(allocs) + " allocs/op", allocs == 0})
+		}
+		for _, st := range []struct{ pkg, name string }{{"/sqlitestore", "SQLite"}, {"/pgstore", "PostgreSQL"}} {
+			small, big := r.Benches.get(st.pkg, "FindBot/installations=1000"), r.Benches.get(st.pkg, "FindBot/installations=100000")
+			if small == nil || big == nil {
+				continue
+			}
+			s, b := small.metric("ns/op").Median, big.metric("ns/op").Median
+			if s == 0 || b == 0 {
+				continue
+			}
+			fr := b / s
+			g = append(g, goal{"FindBot on " + st.name + ": 100k / 1k installations (indexed: flat)", fmt.Sprintf("≤ %.1f", goalFlatRatio),
+				fmt.Sprintf("%.2f (%s vs %s)", fr, fmtNs(b), fmtNs(s)), fr <= goalFlatRatio})
+		}
+		for _, kind := range []string{"cold", "noop"} {
+			r50, r200 := r.Benches.get("/generator", "Generate/"+kind+"/commands=50/events=0"), r.Benches.get("/generator", "Generate/"+kind+"/commands=200/events=0")
+			if r50 == nil || r200 == nil {
+				continue
+			}
+			per50, per200 := r50.metric("ns/op").Median/50, r200.metric("ns/op").Median/200
+			if per50 == 0 || per200 == 0 {
+				continue
+			}
+			lr := per200 / per50
+			g = append(g, goal{"generate (" + kind + "): time per command, 200 / 50 commands (linear)", fmt.Sprintf("≤ %.1f", goalLinearRatio),
+				fmt.Sprintf("%.2f (%s vs %s a command)", lr, fmtNs(per200), fmtNs(per50)), lr <= goalLinearRatio})
 		}
 	}
 	return g

@@ -18,7 +18,7 @@ func TestReportRenders(t *testing.T) {
 		return out
 	}
 	var benches benchSet
-	if err := parseBench(strings.NewReader(strings.Replace(sampleBench, "PASS\n", "BenchmarkFloorHMAC-2 1000 550 ns/op 0 B/op 0 allocs/op\nPASS\n", 1)), &benches); err != nil {
+	if err := parseBench(strings.NewReader(strings.Replace(sampleBench, "PASS\n", "BenchmarkFloorHMAC-2 1000 550 ns/op 0 B/op 0 allocs/op\nPASS\n"+scaleBench, 1)), &benches); err != nil {
 		t.Fatal(err)
 	}
 	r := &report{
@@ -63,6 +63,10 @@ func TestReportRenders(t *testing.T) {
 		"| `Verify` | 600 ns (590 ns–610 ns) | 0 | 0 |",
 		"| `FindBot/installations=1000` | 40.0 µs | 2000 | 50 |",
 		"| `crypto/sha256.block` | 40.0 | 40.0 |",
+		"| FindBot on SQLite: 100k / 1k installations (indexed: flat) | ≤ 2.0 | 1.25 (50.0 µs vs 40.0 µs) | yes |",
+		"| FindBot on PostgreSQL: 100k / 1k installations (indexed: flat) | ≤ 2.0 | 100.00 (10.0 ms vs 100 µs) | **no** |",
+		"| generate (cold): time per command, 200 / 50 commands (linear) | ≤ 1.5 | 0.80 (800 µs vs 1.00 ms a command) | yes |",
+		"| generate (noop): time per command, 200 / 50 commands (linear) | ≤ 1.5 | 4.00 (400 µs vs 100 µs a command) | **no** |",
 		"command=%2Fticket",
 		"| kernel: system calls, TCP over loopback, scheduling | 50.0% | 20.0 | 75.0% | 15.0 |",
 		"| slackgen runtime (verify, parse, route, dispatch) | 25.0% | 10.0 | 0.0% | 0.0 |",
@@ -77,6 +81,21 @@ func TestReportRenders(t *testing.T) {
 		t.Error("report has a missing template value")
 	}
 }
+
+// scaleBench completes sampleBench with the sizes the flatness and
+// linearity goals compare: a flat SQLite lookup, a PostgreSQL one that
+// scans, a linear cold generate and a quadratic no-op one.
+const scaleBench = `pkg: github.com/slackgen/slackgen/runtime/installstore/sqlitestore
+BenchmarkFindBot/installations=100000-2 30000 50000 ns/op 2000 B/op 50 allocs/op
+pkg: github.com/slackgen/slackgen/runtime/installstore/pgstore
+BenchmarkFindBot/installations=1000-2 10000 100000 ns/op 2000 B/op 50 allocs/op
+BenchmarkFindBot/installations=100000-2 100 10000000 ns/op 2000 B/op 50 allocs/op
+pkg: github.com/slackgen/slackgen/generator
+BenchmarkGenerate/cold/commands=50/events=0-2 20 50000000 ns/op
+BenchmarkGenerate/cold/commands=200/events=0-2 20 160000000 ns/op
+BenchmarkGenerate/noop/commands=50/events=0-2 20 5000000 ns/op
+BenchmarkGenerate/noop/commands=200/events=0-2 20 80000000 ns/op
+`
 
 // reportHas fails t for each of wants that md lacks.
 func reportHas(t *testing.T, md string, wants ...string) {
