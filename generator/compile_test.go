@@ -2,12 +2,14 @@ package generator
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,7 +95,7 @@ func TestGeneratedProjectsCompile(t *testing.T) {
 					t.Fatal(err)
 				}
 				oauth := cfg.Distribution == DistributionOAuth || cfg.Distribution == "" && m.UsesOAuth()
-				serveAndCall(t, dir, oauth, m)
+				serveAndCall(t, dir, oauth, m, cfg)
 			}
 		})
 	}
@@ -118,8 +120,10 @@ func goBuildVetTest(t *testing.T, dir string) {
 // answer 200 — main.go, the wiring and the store start up — and then sends
 // the manifest's first slash command, signed: a single-workspace app
 // answers with the example handler's reply, an OAuth app (with nothing
-// installed) with its not-installed message.
-func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
+// installed) with its not-installed message. A single-workspace app that
+// declares options and view_closed handlers then gets an options load and a
+// view close (see callInteractions).
+func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest, cfg *Config) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "app")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -146,6 +150,9 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 	cmd.Env = append(os.Environ(), env...)
 	stop := startApp(t, cmd, "http://127.0.0.1:"+strconv.Itoa(port)+"/healthz")
 	defer stop()
+	if !oauth {
+		callInteractions(t, "http://127.0.0.1:"+strconv.Itoa(port), m, cfg)
+	}
 
 	cmds := m.SlashCommands()
 	if len(cmds) == 0 {
@@ -179,5 +186,79 @@ func serveAndCall(t *testing.T, dir string, oauth bool, m *manifest.Manifest) {
 	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(reply), want) {
 		t.Errorf("POST %s %s: %s %s, want 200 with %q", path, cmds[0].Command, resp.Status, reply, want)
+	}
+}
+
+// callInteractions sends the app an options load for its first options
+// action_id (to the manifest's message_menu_options_url path) and a view
+// close for its first view_closed callback_id (to the interactivity path):
+// the example options handler answers the options matching the typed text,
+// and the close is acked with an empty 200 (its handler runs after the ack
+// and only logs, so this shows the route, not the registration, which the
+// golden files show).
+func callInteractions(t *testing.T, appURL string, m *manifest.Manifest, cfg *Config) {
+	t.Helper()
+	post := func(rawURL string, payload map[string]any) (int, string) {
+		t.Helper()
+		path := urlPath(rawURL)
+		if path == "" {
+			path = "/slack/events"
+		}
+		js, err := json.Marshal(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := []byte(neturl.Values{"payload": {string(js)}}.Encode())
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, err := http.NewRequest(http.MethodPost, appURL+path, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(signature.HeaderTimestamp, ts)
+		req.Header.Set(signature.HeaderSignature, signature.Sign("test-signing-secret", ts, body))
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		reply, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(reply)
+	}
+	team := map[string]any{"id": "T0TEST"}
+	user := map[string]any{"id": "U0TEST", "team_id": "T0TEST"}
+	if len(cfg.Options) > 0 {
+		optionsURL := ""
+		if m.Settings != nil && m.Settings.Interactivity != nil {
+			optionsURL = m.Settings.Interactivity.MessageMenuOptionsURL
+		}
+		code, reply := post(optionsURL, map[string]any{
+			"type": "block_suggestion", "action_id": cfg.Options[0], "block_id": "b1", "value": "ch",
+			"team": team, "user": user,
+		})
+		var got struct {
+			Options []struct {
+				Value string `json:"value"`
+			} `json:"options"`
+		}
+		if err := json.Unmarshal([]byte(reply), &got); code != http.StatusOK || err != nil {
+			t.Fatalf("options load of %s: %d %s (%v), want 200 with JSON options", cfg.Options[0], code, reply, err)
+		}
+		var values []string
+		for _, o := range got.Options {
+			values = append(values, o.Value)
+		}
+		if want := []string{"charlie", "echo"}; !slices.Equal(values, want) {
+			t.Errorf("options load of %s typed \"ch\": values %v, want %v (%s)", cfg.Options[0], values, want, reply)
+		}
+	}
+	if len(cfg.ViewClosed) > 0 {
+		code, reply := post(m.InteractivityRequestURL(), map[string]any{
+			"type": "view_closed", "team": team, "user": user, "is_cleared": false,
+			"view": map[string]any{"id": "V0TEST", "type": "modal", "callback_id": cfg.ViewClosed[0]},
+		})
+		if code != http.StatusOK || strings.TrimSpace(reply) != "" {
+			t.Errorf("view_closed of %s: %d %q, want 200 with an empty body", cfg.ViewClosed[0], code, reply)
+		}
 	}
 }

@@ -46,6 +46,8 @@ const (
 //	runtime_dir: ../slackgen/runtime   # optional: replace the runtime module with a local copy
 //	block_actions: [approve_button]    # action_ids of block actions to scaffold handlers for
 //	view_submissions: [deploy_modal]   # callback_ids of modal submissions to scaffold handlers for
+//	options: [pick_service]            # action_ids of external selects whose option lists the app serves
+//	view_closed: [deploy_modal]        # callback_ids of modals whose close (notify_on_close) to handle
 type Config struct {
 	// Module is the Go module path of the generated project.
 	Module string `yaml:"module"`
@@ -72,6 +74,14 @@ type Config struct {
 	BlockActions []string `yaml:"block_actions,omitempty"`
 	// ViewSubmissions lists modal callback_ids that get a submission handler.
 	ViewSubmissions []string `yaml:"view_submissions,omitempty"`
+	// Options lists the action_ids of external selects whose options the
+	// app serves (options loads, sent to the manifest's
+	// settings.interactivity.message_menu_options_url).
+	Options []string `yaml:"options,omitempty"`
+	// ViewClosed lists modal callback_ids whose close the app handles;
+	// Slack sends view_closed only for views opened with notify_on_close.
+	// A callback_id may also be in ViewSubmissions.
+	ViewClosed []string `yaml:"view_closed,omitempty"`
 }
 
 // DefaultConfig returns the configuration `slackgen init` starts from.
@@ -132,14 +142,28 @@ func (c *Config) Validate() error {
 	for _, list := range []struct {
 		key string
 		ids []string
-	}{{"block_actions", c.BlockActions}, {"view_submissions", c.ViewSubmissions}} {
+	}{
+		{"block_actions", c.BlockActions},
+		{"view_submissions", c.ViewSubmissions},
+		{"options", c.Options},
+		{"view_closed", c.ViewClosed},
+	} {
 		seen := map[string]bool{}
+		files := map[string]string{} // handler file name → the id that claimed it
 		for _, id := range list.ids {
 			switch {
 			case id == "":
 				errs = append(errs, fmt.Errorf("%s: an id is empty", list.key))
 			case seen[id]:
 				errs = append(errs, fmt.Errorf("%s: %q is listed twice", list.key, id))
+			default:
+				// Two ids of one list must not share a handler.
+				ident := goIdent(id)
+				if prev, ok := files[fileName(ident)]; ok {
+					errs = append(errs, fmt.Errorf("%s: %q and %q both become the Go name %s (file %s): rename one of them",
+						list.key, prev, id, ident, fileName(ident)))
+				}
+				files[fileName(ident)] = id
 			}
 			seen[id] = true
 		}

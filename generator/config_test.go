@@ -2,6 +2,7 @@ package generator
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,6 +19,15 @@ func TestParseConfig(t *testing.T) {
 		{name: "unknown key", yaml: "module: example.com/app\nstore: sqlite\nmode: http\nstroe: file\n", wantErr: []string{"stroe"}},
 		{name: "bad module", yaml: "module: /abs\nstore: sqlite\nmode: http\n", wantErr: []string{"not a valid Go module path"}},
 		{name: "duplicate action", yaml: "module: m\nstore: file\nmode: http\nblock_actions: [a, a]\n", wantErr: []string{`"a" is listed twice`}},
+		{name: "options and view_closed", yaml: "module: m\nstore: file\nmode: http\nblock_actions: [pick]\noptions: [pick, env]\nview_submissions: [modal]\nview_closed: [modal]\n"},
+		{name: "duplicate options", yaml: "module: m\nstore: file\nmode: http\noptions: [pick, pick]\n", wantErr: []string{`options: "pick" is listed twice`}},
+		{name: "empty view_closed id", yaml: "module: m\nstore: file\nmode: http\nview_closed: [\"\"]\n", wantErr: []string{"view_closed: an id is empty"}},
+		{name: "options ids share a handler", yaml: "module: m\nstore: file\nmode: http\noptions: [pick-env, pick_env]\n",
+			wantErr: []string{`options: "pick-env" and "pick_env" both become the Go name PickEnv (file pick_env): rename one of them`}},
+		{name: "view_closed ids share a handler", yaml: "module: m\nstore: file\nmode: http\nview_closed: [deploy.modal, deploy_modal]\n",
+			wantErr: []string{`view_closed: "deploy.modal" and "deploy_modal" both become the Go name DeployModal`}},
+		{name: "block_actions ids share a handler", yaml: "module: m\nstore: file\nmode: http\nblock_actions: [ok-1, ok_1]\n",
+			wantErr: []string{`block_actions: "ok-1" and "ok_1" both become the Go name Ok1`}},
 		{name: "empty file", yaml: "", wantErr: []string{"module is required"}},
 	}
 	for _, tt := range tests {
@@ -45,6 +55,8 @@ func TestConfigSaveLoad(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", ConfigFile)
 	c := DefaultConfig("example.com/app")
 	c.BlockActions = []string{"approve"}
+	c.Options = []string{"pick_service"}
+	c.ViewClosed = []string{"deploy_modal"}
 	if err := c.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +64,8 @@ func TestConfigSaveLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Module != c.Module || got.Store != StoreSQLite || got.Mode != ModeHTTP || len(got.BlockActions) != 1 {
+	if got.Module != c.Module || got.Store != StoreSQLite || got.Mode != ModeHTTP || len(got.BlockActions) != 1 ||
+		!slices.Equal(got.Options, c.Options) || !slices.Equal(got.ViewClosed, c.ViewClosed) {
 		t.Errorf("round trip: %+v", got)
 	}
 	bad := &Config{Module: "m", Store: "x", Mode: ModeHTTP}

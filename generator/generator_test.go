@@ -484,3 +484,155 @@ func TestGeneratedFileNoLongerGenerated(t *testing.T) {
 		t.Error("rerun after removal is stale")
 	}
 }
+
+// TestAddInteractionIDs adds an options action_id and a view_closed
+// callback_id to slackgen.yaml: each gets a handler and a test, the
+// interface and Register gain them, the user's handlers stay, and a
+// callback_id that also has a submission handler gets distinct files and
+// methods.
+func TestAddInteractionIDs(t *testing.T) {
+	dir := newProject(t, "full")
+	generate(t, Options{Dir: dir})
+	writeFile(t, dir, "handlers/assignee_options.go", readFile(t, dir, "handlers/assignee_options.go")+"\n// my edit\n")
+
+	cfg := readFile(t, dir, ConfigFile)
+	cfg = strings.Replace(cfg, "options:\n", "options:\n  - env_picker\n", 1)
+	cfg = strings.Replace(cfg, "view_closed:\n", "view_closed:\n  - approve_modal\n", 1)
+	writeFile(t, dir, ConfigFile, cfg)
+	res := generate(t, Options{Dir: dir})
+	for path, want := range map[string]Status{
+		"handlers/env_picker_options.go":             Created,
+		"handlers/env_picker_options_test.go":        Created,
+		"handlers/approve_modal_view_closed.go":      Created,
+		"handlers/approve_modal_view_closed_test.go": Created,
+		"handlers/slackgen_handlers.go":              Updated,
+		"handlers/assignee_options.go":               Skipped,
+		"handlers/ticket_modal_view.go":              Skipped,
+		"handlers/ticket_modal_view_closed.go":       Skipped,
+		"handlers/ticket_modal_view_closed_test.go":  Skipped,
+		"slackgen_app.go":                            Unchanged,
+	} {
+		if got := status(res, path); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	gen := readFile(t, dir, "handlers/slackgen_handlers.go")
+	for _, want := range []string{
+		"HandleEnvPickerOptions(c *slackapp.Context, o *slackapp.OptionsRequest) (*slackapp.OptionsResponse, error)",
+		"HandleApproveModalViewClosed(c *slackapp.Context, v *slackapp.ViewClosed) error",
+		`app.Options("env_picker", h.HandleEnvPickerOptions)`,
+		`app.ViewClosed("approve_modal", h.HandleApproveModalViewClosed)`,
+		`app.ViewSubmission("ticket_modal", h.HandleTicketModalSubmission)`,
+		`app.ViewClosed("ticket_modal", h.HandleTicketModalViewClosed)`,
+	} {
+		if !strings.Contains(gen, want) {
+			t.Errorf("slackgen_handlers.go lacks %q", want)
+		}
+	}
+	// Sorted by id, whatever the order in slackgen.yaml.
+	if i, j := strings.Index(gen, `app.Options("assignee"`), strings.Index(gen, `app.Options("env_picker"`); i < 0 || j < i {
+		t.Errorf("options registered out of order:\n%s", gen)
+	}
+	if !strings.Contains(readFile(t, dir, "handlers/assignee_options.go"), "// my edit") {
+		t.Error("the user's options handler was rewritten")
+	}
+	before := snapshot(t, dir)
+	if res := generate(t, Options{Dir: dir}); res.Stale() {
+		t.Error("rerun is stale")
+	}
+	sameSnapshot(t, before, snapshot(t, dir))
+}
+
+func TestInteractionConsistencyWarnings(t *testing.T) {
+	const options = "https://example.com/slack/options"
+	tests := []struct {
+		name     string
+		project  string // default full
+		manifest func(string) string
+		config   func(string) string
+		want     []string
+		wantNone []string
+	}{
+		{name: "options URL present", wantNone: []string{"message_menu_options_url", "is_enabled"}},
+		{
+			name:     "options URL missing",
+			manifest: func(m string) string { return strings.Replace(m, "    message_menu_options_url: "+options+"\n", "", 1) },
+			want:     []string{"slackgen.yaml: warning: options lists assignee, but the manifest has no settings.interactivity.message_menu_options_url"},
+			wantNone: []string{"is_enabled"},
+		},
+		{
+			name:     "options URL missing in Socket Mode",
+			manifest: func(m string) string { return strings.Replace(m, "    message_menu_options_url: "+options+"\n", "", 1) },
+			config:   func(c string) string { return strings.Replace(c, "mode: http", "mode: socket", 1) },
+			wantNone: []string{"message_menu_options_url"},
+		},
+		{
+			name:     "interactivity disabled",
+			project:  "interactions",
+			manifest: func(m string) string { return strings.Replace(m, "is_enabled: true", "is_enabled: false", 1) },
+			want: []string{"slackgen.yaml: warning: the manifest does not enable settings.interactivity.is_enabled, so Slack sends none of the interactions of " +
+				"block_actions, view_submissions, options, view_closed (set it to true, with a request_url)"},
+		},
+		{
+			name:     "interactivity disabled, only view_closed",
+			project:  "interactions",
+			manifest: func(m string) string { return strings.Replace(m, "is_enabled: true", "is_enabled: false", 1) },
+			config: func(c string) string {
+				i := strings.Index(c, "block_actions:")
+				return c[:i] + "view_closed: [deploy_modal]\n"
+			},
+			want: []string{"so Slack sends none of the interactions of view_closed (set it to true, with a request_url)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			project := tt.project
+			if project == "" {
+				project = "full"
+			}
+			dir := newProject(t, project)
+			if tt.manifest != nil {
+				writeFile(t, dir, "manifest.yaml", tt.manifest(readFile(t, dir, "manifest.yaml")))
+			}
+			if tt.config != nil {
+				writeFile(t, dir, ConfigFile, tt.config(readFile(t, dir, ConfigFile)))
+			}
+			all := strings.Join(generate(t, Options{Dir: dir}).Warnings, "\n")
+			for _, want := range tt.want {
+				if !strings.Contains(all, want) {
+					t.Errorf("warnings lack %q:\n%s", want, all)
+				}
+			}
+			for _, not := range tt.wantNone {
+				if strings.Contains(all, not) {
+					t.Errorf("warnings mention %q:\n%s", not, all)
+				}
+			}
+		})
+	}
+}
+
+// TestInteractionsImplyInteractivity checks that interaction handlers of
+// slackgen.yaml alone mark the app interactive, each kind on its own.
+func TestInteractionsImplyInteractivity(t *testing.T) {
+	m, err := manifest.Parse("manifest.yaml", []byte("display_information:\n  name: I\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []func(*Config){
+		func(c *Config) { c.BlockActions = []string{"a"} },
+		func(c *Config) { c.ViewSubmissions = []string{"v"} },
+		func(c *Config) { c.Options = []string{"pick"} },
+		func(c *Config) { c.ViewClosed = []string{"v"} },
+	} {
+		cfg := DefaultConfig("example.com/i")
+		set(cfg)
+		app, err := newApp(m, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !app.Interactivity || !app.HasInteractions() {
+			t.Errorf("config %+v: Interactivity=%v HasInteractions=%v, want both", cfg, app.Interactivity, app.HasInteractions())
+		}
+	}
+}

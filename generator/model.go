@@ -40,6 +40,11 @@ type App struct {
 	Shortcuts       []Shortcut
 	BlockActions    []Interaction
 	ViewSubmissions []Interaction
+	// ExternalSelects are the external selects whose options the app
+	// serves (slackgen.yaml options), by action_id; ClosedViews the modals
+	// whose close it handles (slackgen.yaml view_closed), by callback_id.
+	ExternalSelects []Interaction
+	ClosedViews     []Interaction
 	Interactivity   bool
 
 	// RuntimeReplace is the replace target of the runtime module (a path
@@ -84,8 +89,8 @@ type Shortcut struct {
 	Type        string // global | message
 }
 
-// Interaction is a block action (by action_id) or a view submission (by
-// callback_id).
+// Interaction is a block action or an external select (by action_id), or
+// a view submission or close (by callback_id).
 type Interaction struct {
 	ID    string
 	Ident string
@@ -169,8 +174,8 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 	if m.InteractivityRequestURL() != "" {
 		addRoute("interactivity", m.InteractivityRequestURL())
 	}
-	if m.Settings != nil && m.Settings.Interactivity != nil && m.Settings.Interactivity.MessageMenuOptionsURL != "" {
-		addRoute("options", m.Settings.Interactivity.MessageMenuOptionsURL)
+	if u := optionsURL(m); u != "" {
+		addRoute("options", u)
 	}
 	for _, list := range []struct {
 		names []string
@@ -200,11 +205,21 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 		claim("view submission", ident, id)
 		a.ViewSubmissions = append(a.ViewSubmissions, Interaction{ID: id, Ident: ident, File: fileName(ident)})
 	}
+	for _, id := range cfg.Options {
+		ident := goIdent(id)
+		claim("options", ident, id)
+		a.ExternalSelects = append(a.ExternalSelects, Interaction{ID: id, Ident: ident, File: fileName(ident)})
+	}
+	for _, id := range cfg.ViewClosed {
+		ident := goIdent(id)
+		claim("view_closed", ident, id)
+		a.ClosedViews = append(a.ClosedViews, Interaction{ID: id, Ident: ident, File: fileName(ident)})
+	}
 	if len(errs) > 0 {
 		slices.Sort(errs)
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
-	if !a.Interactivity && (len(a.Shortcuts) > 0 || len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0) {
+	if !a.Interactivity && (len(a.Shortcuts) > 0 || a.HasInteractions()) {
 		a.Interactivity = true
 	}
 
@@ -225,7 +240,15 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 	slices.SortFunc(a.Shortcuts, func(x, y Shortcut) int { return strings.Compare(x.CallbackID, y.CallbackID) })
 	slices.SortFunc(a.BlockActions, func(x, y Interaction) int { return strings.Compare(x.ID, y.ID) })
 	slices.SortFunc(a.ViewSubmissions, func(x, y Interaction) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(a.ExternalSelects, func(x, y Interaction) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(a.ClosedViews, func(x, y Interaction) int { return strings.Compare(x.ID, y.ID) })
 	return a, nil
+}
+
+// HasInteractions reports whether slackgen.yaml declares any interaction
+// handler: block actions, view submissions, options or view closes.
+func (a *App) HasInteractions() bool {
+	return len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0 || len(a.ExternalSelects) > 0 || len(a.ClosedViews) > 0
 }
 
 // HasEvents reports whether any event has a handler.
@@ -309,5 +332,42 @@ func consistencyWarnings(m *manifest.Manifest, a *App) []string {
 	if a.OAuth && !m.UsesOAuth() {
 		w = append(w, fmt.Sprintf("%s: warning: distribution is oauth, but the manifest has no oauth_config.redirect_urls: the install flow cannot complete", ConfigFile))
 	}
+	if !m.InteractivityEnabled() {
+		var keys []string
+		for _, list := range []struct {
+			key   string
+			items []Interaction
+		}{{"block_actions", a.BlockActions}, {"view_submissions", a.ViewSubmissions}, {"options", a.ExternalSelects}, {"view_closed", a.ClosedViews}} {
+			if len(list.items) > 0 {
+				keys = append(keys, list.key)
+			}
+		}
+		if len(keys) > 0 {
+			fix := "set it to true, with a request_url"
+			if a.Socket {
+				fix = "set it to true"
+			}
+			w = append(w, fmt.Sprintf("%s: warning: the manifest does not enable settings.interactivity.is_enabled, so Slack sends none of the interactions of %s (%s)",
+				ConfigFile, strings.Join(keys, ", "), fix))
+		}
+	}
+	// Options loads go to their own URL; Socket Mode delivers them over the
+	// socket like every other interaction.
+	if len(a.ExternalSelects) > 0 && !a.Socket && optionsURL(m) == "" {
+		ids := make([]string, len(a.ExternalSelects))
+		for i, s := range a.ExternalSelects {
+			ids[i] = s.ID
+		}
+		w = append(w, fmt.Sprintf("%s: warning: options lists %s, but the manifest has no settings.interactivity.message_menu_options_url: Slack cannot load the options of these external selects (set it to the app's URL, e.g. https://example.com%s)",
+			ConfigFile, strings.Join(ids, ", "), defaultPath))
+	}
 	return w
+}
+
+// optionsURL returns settings.interactivity.message_menu_options_url.
+func optionsURL(m *manifest.Manifest) string {
+	if m.Settings == nil || m.Settings.Interactivity == nil {
+		return ""
+	}
+	return m.Settings.Interactivity.MessageMenuOptionsURL
 }

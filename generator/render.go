@@ -23,7 +23,9 @@ type renderedFile struct {
 
 // TemplateData is what a template executes with: the App, and for a
 // per-item template (a path with a [command], [event], [shortcut],
-// [action] or [view] placeholder) the item it renders.
+// [action], [view], [select] or [closed] placeholder) the item it renders.
+// [select] is an external select of slackgen.yaml's options, [closed] a
+// modal of its view_closed.
 type TemplateData struct {
 	*App
 	Command  Command
@@ -31,9 +33,11 @@ type TemplateData struct {
 	Shortcut Shortcut
 	Action   Interaction
 	View     Interaction
+	Select   Interaction
+	Closed   Interaction
 }
 
-var placeholder = regexp.MustCompile(`\[(command|event|shortcut|action|view)\]`)
+var placeholder = regexp.MustCompile(`\[(command|event|shortcut|action|view|select|closed)\]`)
 
 // funcs is sprig's hermetic function map (no clock, no randomness, no
 // environment) plus helpers for Go source.
@@ -164,6 +168,14 @@ func expand(app *App, p string) []expanded {
 	case "view":
 		for _, v := range app.ViewSubmissions {
 			out = append(out, expanded{sub(v.File), TemplateData{App: app, View: v}})
+		}
+	case "select":
+		for _, s := range app.ExternalSelects {
+			out = append(out, expanded{sub(s.File), TemplateData{App: app, Select: s}})
+		}
+	case "closed":
+		for _, v := range app.ClosedViews {
+			out = append(out, expanded{sub(v.File), TemplateData{App: app, Closed: v}})
 		}
 	}
 	return out

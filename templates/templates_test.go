@@ -11,7 +11,7 @@ import (
 // placeholders in paths are ones the generator expands.
 func TestProjectLayout(t *testing.T) {
 	placeholder := regexp.MustCompile(`\[[^]]*\]`)
-	known := map[string]bool{"[command]": true, "[event]": true, "[shortcut]": true, "[action]": true, "[view]": true}
+	known := map[string]bool{"[command]": true, "[event]": true, "[shortcut]": true, "[action]": true, "[view]": true, "[select]": true, "[closed]": true}
 	var n int
 	err := fs.WalkDir(Project(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

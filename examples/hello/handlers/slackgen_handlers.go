@@ -7,15 +7,15 @@ import (
 	"github.com/slackgen/slackgen/runtime/slackapp"
 )
 
-// Interface lists a handler for every command, event, shortcut, block
-// action and view submission of the manifest. Handlers implements it, one
-// file per handler.
+// Interface lists a handler for every command, event and shortcut of the
+// manifest, and every block action, view submission, options load and view
+// close of slackgen.yaml. Handlers implements it, one file per handler.
 type Interface interface {
 	// HandleHelloCommand answers the slash command /hello.
 	HandleHelloCommand(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error)
 }
 
-// Handlers must implement every handler of the manifest.
+// Handlers must implement every handler of the manifest and slackgen.yaml.
 var _ Interface = (*Handlers)(nil)
 
 // Register registers every handler of h with app.
