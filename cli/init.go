@@ -35,6 +35,8 @@ type initOptions struct {
 	shortcuts     []string
 	blockActions  []string
 	viewSubmits   []string
+	options       []string
+	viewClosed    []string
 	store         string
 	mode          string
 	distribution  string
@@ -98,6 +100,8 @@ slackgen.yaml) or --force is given.`,
 	f.StringArrayVar(&o.shortcuts, "shortcut", nil, `shortcut "callback_id:name[:global|message]", repeatable; implies --interactivity`)
 	f.StringSliceVar(&o.blockActions, "block-action", nil, "block action_id to scaffold a handler for, repeatable or comma-separated; implies --interactivity")
 	f.StringSliceVar(&o.viewSubmits, "view-submission", nil, "modal callback_id to scaffold a submission handler for, repeatable or comma-separated; implies --interactivity")
+	f.StringSliceVar(&o.options, "options", nil, "action_id of an external select whose options the app serves, repeatable or comma-separated; implies --interactivity")
+	f.StringSliceVar(&o.viewClosed, "view-closed", nil, "modal callback_id whose close (notify_on_close) to scaffold a handler for, repeatable or comma-separated; implies --interactivity")
 	f.StringVar(&o.store, "store", "", "installation store: sqlite, postgres or file (default: sqlite)")
 	f.StringVar(&o.mode, "mode", "", "how Slack reaches the app: http or socket (default: http)")
 	f.StringVar(&o.distribution, "distribution", "", "oauth (many workspaces, install flow) or single (one workspace, SLACK_BOT_TOKEN) (default: oauth)")
@@ -173,6 +177,7 @@ func (o *initOptions) run(e *env, flags *pflag.FlagSet, dir string) error {
 	cfg.Store, cfg.Mode, cfg.Distribution = a.Store, a.Mode, a.Distribution
 	cfg.Templates, cfg.RuntimeDir = templates, runtimeDir
 	cfg.BlockActions, cfg.ViewSubmissions = a.BlockActions, a.ViewSubmissions
+	cfg.Options, cfg.ViewClosed = a.Options, a.ViewClosed
 	if err := cfg.Validate(); err != nil {
 		return usageError("%w", err)
 	}
@@ -208,8 +213,10 @@ func (o *initOptions) loadManifest(e *env, a *initAnswers, given func(string) bo
 	}
 	a.Name = m.DisplayInformation.Name
 	a.Interactivity = m.InteractivityEnabled() || len(m.Shortcuts()) > 0
-	if !a.Interactivity && (len(a.BlockActions) > 0 || len(a.ViewSubmissions) > 0) {
-		return nil, usageError("--block-action and --view-submission need interactivity, which %s does not enable: set settings.interactivity.is_enabled: true in it first", o.manifestFile)
+	if !a.Interactivity {
+		if flags := givenInteractionFlags(given); len(flags) > 0 {
+			return nil, usageError("%s interactivity, which %s does not enable: set settings.interactivity.is_enabled: true in it first", needFlags(flags), o.manifestFile)
+		}
 	}
 	a.Mode, a.Distribution = modeHTTP, distSingle
 	if m.SocketMode() {
@@ -262,6 +269,8 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 		Events:          appendNew(nil, trimEach(o.events)...),
 		BlockActions:    trimEach(o.blockActions),
 		ViewSubmissions: trimEach(o.viewSubmits),
+		Options:         trimEach(o.options),
+		ViewClosed:      trimEach(o.viewClosed),
 	}
 	checks := []struct {
 		flag  string
@@ -275,6 +284,8 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 		{"--distribution", func() error { return checkOption(a.Distribution, distributionChoices) }},
 		{"--block-action", func() error { return validateIDList(strings.Join(a.BlockActions, ",")) }},
 		{"--view-submission", func() error { return validateIDList(strings.Join(a.ViewSubmissions, ",")) }},
+		{"--options", func() error { return validateIDList(strings.Join(a.Options, ",")) }},
+		{"--view-closed", func() error { return validateIDList(strings.Join(a.ViewClosed, ",")) }},
 		{"--redirect-url", func() error {
 			for _, u := range a.RedirectURLs {
 				if err := validateURL(u); err != nil {
@@ -325,7 +336,12 @@ func (o *initOptions) answersFromFlags(given func(string) bool) (*initAnswers, e
 		return nil, usageError("%d shortcuts given; Slack allows at most %d", len(a.Shortcuts), maxShortcuts)
 	}
 	if given("--interactivity") && !o.interactivity && interactivityImplied(given) {
-		return nil, usageError("--shortcut, --block-action and --view-submission need interactivity; drop --interactivity=false")
+		var flags []string
+		if given("--shortcut") {
+			flags = append(flags, "--shortcut")
+		}
+		flags = append(flags, givenInteractionFlags(given)...)
+		return nil, usageError("%s interactivity; drop --interactivity=false", needFlags(flags))
 	}
 	return a, nil
 }

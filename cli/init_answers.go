@@ -23,13 +23,18 @@ type initAnswers struct {
 	Commands     []commandAnswer
 	Events       []string
 	Shortcuts    []shortcutAnswer
-	// Interactivity turns on interactivity (block actions, view submissions,
-	// shortcuts). Shortcuts, block actions and view submissions force it on.
+	// Interactivity turns on interactivity (block actions, view submissions
+	// and closes, options loads, shortcuts). Shortcuts and every interaction
+	// handler force it on.
 	Interactivity bool
 	// BlockActions and ViewSubmissions are the action_ids and modal
-	// callback_ids that get handlers (slackgen.yaml, not the manifest).
+	// callback_ids that get handlers (slackgen.yaml, not the manifest);
+	// Options the action_ids of external selects whose options the app
+	// serves, ViewClosed the modal callback_ids whose close it handles.
 	BlockActions    []string
 	ViewSubmissions []string
+	Options         []string
+	ViewClosed      []string
 	Store           string // sqlite, postgres or file
 }
 

@@ -28,6 +28,8 @@ var questionFlags = []struct{ id, flag string }{
 	{"shortcut_type", "--shortcut"},
 	{"block_actions", "--block-action"},
 	{"view_submissions", "--view-submission"},
+	{"options", "--options"},
+	{"view_closed", "--view-closed"},
 	{"bot_scopes", "--bot-scopes"},
 	{"user_scopes", "--user-scopes"},
 	{"store", "--store"},
@@ -194,7 +196,7 @@ func (iv *interview) features(a *initAnswers) error {
 		on, err := iv.p.Confirm(confirmQuestion{
 			ID:      "interactivity",
 			Message: "Enable interactivity (buttons, modals, shortcuts)?",
-			Help:    "Interactivity delivers block actions, view submissions and shortcuts to the app.",
+			Help:    "Interactivity delivers block actions, view submissions and closes, options loads of external selects and shortcuts to the app.",
 			Default: false,
 		})
 		if err != nil {
@@ -394,11 +396,60 @@ func (iv *interview) interactions(a *initAnswers) error {
 		}
 		a.ViewSubmissions = splitCommaList(ids)
 	}
+	if !iv.given("--options") {
+		ids, err := iv.p.Input(inputQuestion{
+			ID:       "options",
+			Message:  "External select action_ids whose options the app serves, comma-separated (optional):",
+			Help:     "Each action_id of an external_select (or multi_external_select) gets an options handler stub that returns the list to show. Add more later in slackgen.yaml (options).",
+			Validate: validateIDList,
+		})
+		if err != nil {
+			return err
+		}
+		a.Options = splitCommaList(ids)
+	}
+	if !iv.given("--view-closed") {
+		ids, err := iv.p.Input(inputQuestion{
+			ID:       "view_closed",
+			Message:  "Modal callback_ids whose close to handle, comma-separated (optional):",
+			Help:     "Each modal (view) callback_id gets a view_closed handler stub; Slack sends the close only for modals opened with notify_on_close. Add more later in slackgen.yaml (view_closed).",
+			Validate: validateIDList,
+		})
+		if err != nil {
+			return err
+		}
+		a.ViewClosed = splitCommaList(ids)
+	}
 	return nil
 }
+
+// interactionFlags are the init flags that scaffold interaction handlers
+// (slackgen.yaml, not the manifest); each needs interactivity.
+var interactionFlags = []string{"--block-action", "--view-submission", "--options", "--view-closed"}
 
 // interactivityImplied reports whether flags that need interactivity were
 // given.
 func interactivityImplied(given func(string) bool) bool {
-	return given("--shortcut") || given("--block-action") || given("--view-submission")
+	return given("--shortcut") || len(givenInteractionFlags(given)) > 0
+}
+
+// givenInteractionFlags returns the interaction flags that were given, in
+// interactionFlags order.
+func givenInteractionFlags(given func(string) bool) []string {
+	var out []string
+	for _, f := range interactionFlags {
+		if given(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// needFlags writes flags as the subject of "need": "--a needs", "--a and
+// --b need", "--a, --b and --c need".
+func needFlags(flags []string) string {
+	if len(flags) < 2 {
+		return strings.Join(flags, "") + " needs"
+	}
+	return strings.Join(flags[:len(flags)-1], ", ") + " and " + flags[len(flags)-1] + " need"
 }

@@ -72,6 +72,11 @@ func buildManifest(a *initAnswers, cat catalogue) (m *manifest.Manifest, added [
 	}
 	if a.Interactivity || len(a.Shortcuts) > 0 {
 		m.Settings.Interactivity = &manifest.Interactivity{IsEnabled: true, RequestURL: requestURL}
+		// Over HTTP, Slack loads the options of external selects from
+		// their own URL; the runtime serves them with the rest.
+		if len(a.Options) > 0 {
+			m.Settings.Interactivity.MessageMenuOptionsURL = requestURL
+		}
 	}
 
 	bot := appendNew(nil, a.BotScopes...)

@@ -61,11 +61,14 @@ func TestInitInteractive(t *testing.T) {
 		// An event, found by filtering.
 		{"Bot events to subscribe to:", "app_menti"},
 		{"app_mention", " " + keyEnter},
-		// Interactivity, with no shortcut but a block action.
+		// Interactivity, with no shortcut but a block action, an external
+		// select and a modal close.
 		{"Enable interactivity", "y" + keyEnter},
 		{"Add a shortcut?", "n" + keyEnter},
 		{"Block action_ids to handle", "approve, deny" + keyEnter},
-		{"Modal callback_ids", keyEnter},
+		{"Modal callback_ids whose submissions", keyEnter},
+		{"External select action_ids", "pick_env" + keyEnter},
+		{"Modal callback_ids whose close", "deploy_modal" + keyEnter},
 		// A bot scope found by filtering on its name, next to the defaults.
 		{"Bot scopes:", "reactions:r"},
 		{"reactions:read", " " + keyEnter},
@@ -109,7 +112,8 @@ func TestInitInteractive(t *testing.T) {
 		}
 	}
 	cfg := readProjectFile(t, filepath.Join(dir, generator.ConfigFile))
-	for _, want := range []string{"module: github.com/acme/ptybot", "store: postgres", "mode: socket", "distribution: oauth", "block_actions:\n  - approve\n  - deny"} {
+	for _, want := range []string{"module: github.com/acme/ptybot", "store: postgres", "mode: socket", "distribution: oauth",
+		"block_actions:\n  - approve\n  - deny", "options:\n  - pick_env", "view_closed:\n  - deploy_modal"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("%s lacks %q:\n%s", generator.ConfigFile, want, cfg)
 		}

@@ -242,6 +242,37 @@ func TestBuildManifest(t *testing.T) {
 			},
 		},
 		{
+			name: "options over HTTP set the options load URL",
+			a: initAnswers{
+				Name: "app", Distribution: distOAuth, Mode: modeHTTP, Interactivity: true,
+				RedirectURLs: []string{"https://deploy.acme.dev/slack/oauth_redirect"},
+				Options:      []string{"pick_service"}, ViewClosed: []string{"deploy_modal"},
+			},
+			check: func(t *testing.T, m *manifest.Manifest, _ []string) {
+				if i := m.Settings.Interactivity; i == nil || !i.IsEnabled || i.MessageMenuOptionsURL != "https://deploy.acme.dev/slack/events" {
+					t.Errorf("interactivity = %+v, want the options load URL on the redirect's host", i)
+				}
+			},
+		},
+		{
+			name: "no options, no options load URL",
+			a:    initAnswers{Name: "app", Distribution: distSingle, Mode: modeHTTP, Interactivity: true, ViewClosed: []string{"deploy_modal"}},
+			check: func(t *testing.T, m *manifest.Manifest, _ []string) {
+				if i := m.Settings.Interactivity; i == nil || i.MessageMenuOptionsURL != "" {
+					t.Errorf("interactivity = %+v, want no options load URL", i)
+				}
+			},
+		},
+		{
+			name: "options in Socket Mode need no URL",
+			a:    initAnswers{Name: "app", Distribution: distSingle, Mode: modeSocket, Interactivity: true, Options: []string{"pick_service"}},
+			check: func(t *testing.T, m *manifest.Manifest, _ []string) {
+				if i := m.Settings.Interactivity; i == nil || !i.IsEnabled || i.MessageMenuOptionsURL != "" || i.RequestURL != "" {
+					t.Errorf("interactivity = %+v, want enabled without URLs", i)
+				}
+			},
+		},
+		{
 			name: "a chosen scope satisfies an event",
 			a: initAnswers{
 				Name: "app", Distribution: distSingle, Mode: modeHTTP,
@@ -309,6 +340,8 @@ func TestInterviewScripted(t *testing.T) {
 		"shortcut_name":        {"Open a ticket"},
 		"shortcut_type":        {"message"},
 		"block_actions":        {"approve, deny"},
+		"options":              {"pick_env, pick_service"},
+		"view_closed":          {"deploy_modal"},
 		"store":                {"postgres"},
 	})
 	a := &initAnswers{}
@@ -324,6 +357,8 @@ func TestInterviewScripted(t *testing.T) {
 		Events:    []string{"app_mention"}, Interactivity: true,
 		Shortcuts:    []shortcutAnswer{{"open_ticket", "Open a ticket", "message"}},
 		BlockActions: []string{"approve", "deny"},
+		Options:      []string{"pick_env", "pick_service"},
+		ViewClosed:   []string{"deploy_modal"},
 		Store:        "postgres",
 	}
 	if !equalAnswers(*a, want) {
@@ -379,6 +414,8 @@ func TestInterviewRejectsBadAnswers(t *testing.T) {
 		{map[string][]any{"store": {"mysql"}}, `"mysql" is not one of`},
 		{map[string][]any{"redirect_urls": {"http://example.com/cb"}}, "not an https:// URL"},
 		{map[string][]any{"interactivity": {true}, "block_actions": {"ok, ok"}}, "ok is listed twice"},
+		{map[string][]any{"interactivity": {true}, "options": {"pick, pick"}}, "pick is listed twice"},
+		{map[string][]any{"interactivity": {true}, "view_closed": {"bad id"}}, "may contain only"},
 		{map[string][]any{"interactivity": {true}, "add_shortcut": {true}, "shortcut_callback_id": {"bad id"}}, "may contain only"},
 	}
 	for _, tt := range tests {
@@ -420,7 +457,8 @@ func equalAnswers(a, b initAnswers) bool {
 		slices.Equal(a.RedirectURLs, b.RedirectURLs) && slices.Equal(a.BotScopes, b.BotScopes) &&
 		slices.Equal(a.UserScopes, b.UserScopes) && slices.Equal(a.Events, b.Events) &&
 		slices.Equal(a.Commands, b.Commands) && slices.Equal(a.Shortcuts, b.Shortcuts) &&
-		slices.Equal(a.BlockActions, b.BlockActions) && slices.Equal(a.ViewSubmissions, b.ViewSubmissions)
+		slices.Equal(a.BlockActions, b.BlockActions) && slices.Equal(a.ViewSubmissions, b.ViewSubmissions) &&
+		slices.Equal(a.Options, b.Options) && slices.Equal(a.ViewClosed, b.ViewClosed)
 }
 
 // TestInitExitCodes runs init in-process without a terminal (as in CI) and
