@@ -203,11 +203,21 @@ func TestOptions(t *testing.T) {
 		opt := slack.NewOptionBlockObject("p1", slack.NewTextBlockObject(slack.PlainTextType, "Project "+o.Value, false, false), nil)
 		return &slackapp.OptionsResponse{Options: []*slack.OptionBlockObject{opt}}, nil
 	})
+	f.app.Options("pick_nothing", func(c *slackapp.Context, o *slackapp.OptionsRequest) (*slackapp.OptionsResponse, error) {
+		return &slackapp.OptionsResponse{Options: []*slack.OptionBlockObject{}}, nil // nothing matches
+	})
+	f.app.Options("pick_group", func(c *slackapp.Context, o *slackapp.OptionsRequest) (*slackapp.OptionsResponse, error) {
+		opt := slack.NewOptionBlockObject("g1", slack.NewTextBlockObject(slack.PlainTextType, "G", false, false), nil)
+		return &slackapp.OptionsResponse{OptionGroups: []*slack.OptionGroupBlockObject{
+			slack.NewOptionGroupBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "Group", false, false), opt)}}, nil
+	})
 	tests := []struct {
 		name, actionID string
 		want           string
 	}{
 		{"answered", "pick_project", `{"options":[{"text":{"type":"plain_text","text":"Project ap","emoji":false},"value":"p1"}]}`},
+		{"an empty answer is an empty list", "pick_nothing", `{"options":[]}`},
+		{"groups alone", "pick_group", `{"option_groups":[{"label":{"type":"plain_text","text":"Group","emoji":false},"options":[{"text":{"type":"plain_text","text":"G","emoji":false},"value":"g1"}]}]}`},
 		{"unknown action gets no options", "nope", `{"options":[]}`},
 	}
 	for _, tt := range tests {

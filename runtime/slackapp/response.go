@@ -47,5 +47,16 @@ type OptionsResponse struct {
 	OptionGroups []*slack.OptionGroupBlockObject `json:"option_groups,omitempty"`
 }
 
+// MarshalJSON writes a response without options or groups as
+// {"options":[]}: Slack wants the list, even an empty one, and reads a bare
+// {} as a failed load.
+func (r OptionsResponse) MarshalJSON() ([]byte, error) {
+	if len(r.Options) == 0 && len(r.OptionGroups) == 0 {
+		return emptyOptions, nil
+	}
+	type plain OptionsResponse // without this method
+	return json.Marshal(plain(r))
+}
+
 // emptyOptions is sent when no handler answers an options load in time.
 var emptyOptions = json.RawMessage(`{"options":[]}`)
