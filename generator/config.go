@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -117,6 +118,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 }
 
 // Validate checks every field and reports all problems at once.
+// maxInteractionIDLen is Slack's limit on an action_id or callback_id.
+const maxInteractionIDLen = 255
+
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Module == "" {
@@ -154,6 +158,11 @@ func (c *Config) Validate() error {
 			switch {
 			case id == "":
 				errs = append(errs, fmt.Errorf("%s: an id is empty", list.key))
+			case len(id) > maxInteractionIDLen:
+				errs = append(errs, fmt.Errorf("%s: %q is %d bytes long; Slack allows at most %d", list.key, id, len(id), maxInteractionIDLen))
+			case strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.TrimSpace(id) != id:
+				// It would be pasted into comments and file names.
+				errs = append(errs, fmt.Errorf("%s: %q has a control character or surrounding blanks; use the id exactly as the app's blocks or views set it", list.key, id))
 			case seen[id]:
 				errs = append(errs, fmt.Errorf("%s: %q is listed twice", list.key, id))
 			default:
