@@ -544,6 +544,9 @@ func writeProject(e *env, dir string, force bool, files []pendingFile) error {
 	}
 	res, err := generator.Generate(generator.Options{Dir: dir, Force: force, Out: e.stdout, Version: generator.Version()})
 	if res != nil {
+		for _, w := range res.Warnings { // as generate prints them
+			fmt.Fprintln(e.stderr, w)
+		}
 		res.Print(e.stdout)
 	}
 	if err != nil {
