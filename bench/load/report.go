@@ -160,6 +160,16 @@ func (p payloadResult) Ratios() ratios {
 	}
 }
 
+// PairedRPS is each round's app req/s over the reference's of the same
+// round, as they ran: how much of the spread is the machine's.
+func (p payloadResult) PairedRPS() string {
+	var out []string
+	for i := range min(len(p.App), len(p.Ref)) {
+		out = append(out, fmt.Sprintf("%.3f", ratio(p.App[i].Wrk.RPS(), p.Ref[i].Wrk.RPS())))
+	}
+	return strings.Join(out, ", ")
+}
+
 // Rounds interleaves the rounds as they ran.
 func (p payloadResult) Rounds() []round {
 	var out []round

@@ -55,6 +55,7 @@ func TestReportRenders(t *testing.T) {
 	reportHas(t, md,
 		"| CPU model (/proc/cpuinfo) | Test CPU |",
 		"| command: req/s, app / reference | ≥ 0.8 | 0.900 | yes |",
+		"req/s\napp / reference: 0.900, 0.900, 0.900.",
 		"| event: req/s, app / reference | ≥ 0.8 | 0.500 | **no** |",
 		"| event: p99 latency, app / reference | ≤ 1.5 | 4.500 | **no** |",
 		"| app RSS under load (peak: VmHWM) | ≤ 40 MB | 35.0 MB | yes |",
