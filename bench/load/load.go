@@ -31,6 +31,7 @@ type loadConfig struct {
 	SampleInterval time.Duration
 	Perf           bool   // profile round 1 of each server with perf record
 	ResultsDir     string // where the raw perf reports go
+	GOGCProbe      string // when set, one more round per payload of the app run with this GOGC (see gcProbe)
 }
 
 // round is one measured wrk run against one server.
@@ -65,7 +66,30 @@ type loadResults struct {
 	WrkCommand       string
 	PreloadTime      time.Duration
 	PerfSkipped      string // why there is no live profile, if there is none
+	GCProbe          *gcProbe
 }
+
+// gcProbe is one more round per payload, after the measured ones, of the
+// same app binary run with GOGC raised, each beside a reference round: it
+// shows how much of the app's gap to the reference is its garbage
+// collector's work (the reference's live heap is nearly empty, the app's
+// holds its caches). It is not how the app ships and no goal is judged on
+// it.
+type gcProbe struct {
+	GOGC string
+	Rows []gcProbeRow
+}
+
+type gcProbeRow struct {
+	Payload  string
+	App, Ref round
+}
+
+// RPSRatio is the probe's app req/s over the reference round's beside it.
+func (r gcProbeRow) RPSRatio() float64 { return ratio(r.App.Wrk.RPS(), r.Ref.Wrk.RPS()) }
+
+// CPURatio is the same for the CPU time per request.
+func (r gcProbeRow) CPURatio() float64 { return ratio(r.App.CPUPerReq(), r.Ref.CPUPerReq()) }
 
 const (
 	benchSigningSecret = "bench-signing-secret-8f14e45fceea167a5a36dedd4bea2543"
@@ -242,10 +266,12 @@ func runLoad(ctx context.Context, c loadConfig, p *prepared, logw io.Writer) (*l
 	teams := activeTeams(c.Installations, c.ActiveTeams)
 	script := filepath.Join(c.Root, "bench", "signed.lua")
 	runs := 0 // wrk runs so far, warm-ups included: payload.Vary's run
+	var sent []payload
 	for _, p := range []payload{commandPayload(teams), eventPayload(teams, c.EventVariants)} {
 		if len(c.Payloads) > 0 && !slices.Contains(c.Payloads, p.Name) {
 			continue
 		}
+		sent = append(sent, p)
 		pr := payloadResult{Payload: p, Variants: len(p.Bodies)}
 		reqPath := filepath.Join(c.Tmp, p.Name+".requests")
 		for n := 1; n <= c.Rounds; n++ {
@@ -283,7 +309,55 @@ func runLoad(ctx context.Context, c loadConfig, p *prepared, logw io.Writer) (*l
 	if _, res.HWMRef, err = ref.mem(); err != nil {
 		return nil, err
 	}
+	if c.GOGCProbe != "" {
+		app.stop() // idle from here on; the probe takes its CPU
+		if res.GCProbe, err = probeGOGC(ctx, c, appPath, p.DBPath, deadAddr, ref, sent, script, &runs, logw); err != nil {
+			return nil, fmt.Errorf("GOGC=%s probe: %w", c.GOGCProbe, err)
+		}
+	}
 	return res, nil
+}
+
+// probeGOGC measures gcProbe: the app at appPath started anew with
+// GOGC=c.GOGCProbe, one round per payload, each followed by a round of ref.
+func probeGOGC(ctx context.Context, c loadConfig, appPath, dbPath, deadAddr string, ref *server, sent []payload, script string, runs *int, logw io.Writer) (*gcProbe, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	name := "app GOGC=" + c.GOGCProbe
+	probe, err := startServer(name, c.ServerCPU, appPath, nil, append(appEnv(dbPath, port, deadAddr), "GOGC="+c.GOGCProbe), addr, filepath.Join(c.Tmp, "app-gogc.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer probe.stop()
+	if err := probe.waitReady("/healthz", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if _, _, _, err := probe.logStats(); err != nil { // drop the startup lines
+		return nil, err
+	}
+	c.Perf = false
+	g := &gcProbe{GOGC: c.GOGCProbe}
+	for _, p := range sent {
+		row := gcProbeRow{Payload: p.Name}
+		for _, s := range []*server{probe, ref} {
+			w := wrkRun{CPU: c.ClientCPU, Conns: c.Conns, Script: script, URL: "http://" + s.addr + "/slack/events",
+				Requests: filepath.Join(c.Tmp, p.Name+".requests"), ContentType: p.ContentType}
+			r, err := measure(ctx, s, w, c, p, c.Rounds+1, runs, logw)
+			if err != nil {
+				return nil, err
+			}
+			if s == probe {
+				row.App = r
+			} else {
+				row.Ref = r
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g, nil
 }
 
 // measure warms s up with w, then runs w for the measured duration while

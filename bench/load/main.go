@@ -71,6 +71,7 @@ func run(args []string, logw io.Writer) error {
 		o.lc.Payloads = strings.Split(v, ",")
 		return nil
 	})
+	fs.StringVar(&o.lc.GOGCProbe, "gogc-probe", "400", "after the measured rounds, run the app once more per payload with this GOGC beside a reference round, to show the garbage collector's share of the gap (empty: skip)")
 	fs.BoolVar(&o.lc.Perf, "perf", true, "profile round 1 of each server live with perf record (skipped when perf cannot record here)")
 	fs.BoolVar(&o.callgrind, "callgrind", true, "count the instructions per request of both servers under valgrind's callgrind (skipped, with the reason in the report, when valgrind is missing or fails)")
 	fs.IntVar(&o.cc.Requests, "callgrind-requests", 10_000, "measured requests per server and payload under callgrind")

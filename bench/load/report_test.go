@@ -36,6 +36,7 @@ func TestReportRenders(t *testing.T) {
 		Benches:  &benches,
 		Profiles: []profile{{Bench: "HandlerEvent", Top: []profileLine{{40, 40, "crypto/sha256.block"}}}},
 	}
+	r.Load.GCProbe = &gcProbe{GOGC: "400", Rows: []gcProbeRow{{Payload: "event", App: rounds("app GOGC=400", 9500, 3000, 40<<20)[0], Ref: rounds("reference", 10000, 2000, 12<<20)[0]}}}
 	ev := &r.Load.Payloads[1]
 	ev.PerfApp = &perfProfile{Round: 2, Command: "taskset -c 1 perf record -e cpu-clock -F 1999 -p <pid> -o perf-event-app-2.data -- sleep 8.0", CPUPerReq: 40, Samples: 9000, ReportFile: "perf-event-app.txt",
 		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.5}, {"github.com/slackgen/slackgen/runtime/slackapp.scanObject", 0.25}, {"runtime.mallocgc", 0.25}}),
@@ -56,6 +57,8 @@ func TestReportRenders(t *testing.T) {
 		"| CPU model (/proc/cpuinfo) | Test CPU |",
 		"| command: req/s, app / reference | ≥ 0.8 | 0.900 | yes |",
 		"req/s\napp / reference: 0.900, 0.900, 0.900.",
+		"### The garbage collector's share: the app with GOGC=400 (not how it ships)",
+		"| event | 9500 | 10000 | 0.950 | 1.053 | 40.0 |",
 		"| event: req/s, app / reference | ≥ 0.8 | 0.500 | **no** |",
 		"| event: p99 latency, app / reference | ≤ 1.5 | 4.500 | **no** |",
 		"| app RSS under load (peak: VmHWM) | ≤ 40 MB | 35.0 MB | yes |",
