@@ -195,26 +195,20 @@ func newApp(m *manifest.Manifest, cfg *Config) (*App, error) {
 		claim("shortcut", ident, s.CallbackID)
 		a.Shortcuts = append(a.Shortcuts, Shortcut{CallbackID: s.CallbackID, Ident: ident, File: fileName(ident), Name: s.Name, Description: s.Description, Type: s.Type})
 	}
-	for _, id := range cfg.BlockActions {
-		ident := goIdent(id)
-		claim("block action", ident, id)
-		a.BlockActions = append(a.BlockActions, Interaction{ID: id, Ident: ident, File: fileName(ident)})
+	// interactions names the handlers of the ids of one slackgen.yaml list.
+	interactions := func(kind string, ids []string) []Interaction {
+		var out []Interaction
+		for _, id := range ids {
+			ident := goIdent(id)
+			claim(kind, ident, id)
+			out = append(out, Interaction{ID: id, Ident: ident, File: fileName(ident)})
+		}
+		return out
 	}
-	for _, id := range cfg.ViewSubmissions {
-		ident := goIdent(id)
-		claim("view submission", ident, id)
-		a.ViewSubmissions = append(a.ViewSubmissions, Interaction{ID: id, Ident: ident, File: fileName(ident)})
-	}
-	for _, id := range cfg.Options {
-		ident := goIdent(id)
-		claim("options", ident, id)
-		a.ExternalSelects = append(a.ExternalSelects, Interaction{ID: id, Ident: ident, File: fileName(ident)})
-	}
-	for _, id := range cfg.ViewClosed {
-		ident := goIdent(id)
-		claim("view_closed", ident, id)
-		a.ClosedViews = append(a.ClosedViews, Interaction{ID: id, Ident: ident, File: fileName(ident)})
-	}
+	a.BlockActions = interactions("block action", cfg.BlockActions)
+	a.ViewSubmissions = interactions("view submission", cfg.ViewSubmissions)
+	a.ExternalSelects = interactions("options", cfg.Options)
+	a.ClosedViews = interactions("view_closed", cfg.ViewClosed)
 	if len(errs) > 0 {
 		slices.Sort(errs)
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))

@@ -162,21 +162,26 @@ func expand(app *App, p string) []expanded {
 			out = append(out, expanded{sub(s.File), TemplateData{App: app, Shortcut: s}})
 		}
 	case "action":
-		for _, a := range app.BlockActions {
-			out = append(out, expanded{sub(a.File), TemplateData{App: app, Action: a}})
-		}
+		out = perInteraction(app, app.BlockActions, sub, func(d *TemplateData, it Interaction) { d.Action = it })
 	case "view":
-		for _, v := range app.ViewSubmissions {
-			out = append(out, expanded{sub(v.File), TemplateData{App: app, View: v}})
-		}
+		out = perInteraction(app, app.ViewSubmissions, sub, func(d *TemplateData, it Interaction) { d.View = it })
 	case "select":
-		for _, s := range app.ExternalSelects {
-			out = append(out, expanded{sub(s.File), TemplateData{App: app, Select: s}})
-		}
+		out = perInteraction(app, app.ExternalSelects, sub, func(d *TemplateData, it Interaction) { d.Select = it })
 	case "closed":
-		for _, v := range app.ClosedViews {
-			out = append(out, expanded{sub(v.File), TemplateData{App: app, Closed: v}})
-		}
+		out = perInteraction(app, app.ClosedViews, sub, func(d *TemplateData, it Interaction) { d.Closed = it })
+	}
+	return out
+}
+
+// perInteraction is expand's output for a placeholder of one kind of
+// interaction: a file per item, named by sub, with set placing the item in
+// the template data.
+func perInteraction(app *App, items []Interaction, sub func(string) string, set func(*TemplateData, Interaction)) []expanded {
+	var out []expanded
+	for _, it := range items {
+		d := TemplateData{App: app}
+		set(&d, it)
+		out = append(out, expanded{sub(it.File), d})
 	}
 	return out
 }
