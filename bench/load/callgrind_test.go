@@ -210,21 +210,7 @@ func TestCallgrindReport(t *testing.T) {
 		Started: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC), Finished: time.Date(2026, 11, 23, 3, 1, 0, 0, time.UTC),
 		LoadConfig: loadConfig{ServerCPU: "0"},
 	}
-	render := func(r report) string {
-		t.Helper()
-		path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
-		if err := r.write(path); err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(string(data), "<no value>") {
-			t.Error("report has a missing template value")
-		}
-		return string(data)
-	}
+	render := func(r report) string { return renderReport(t, &r) }
 
 	measured := base
 	measured.Callgrind = &callgrindResults{Config: cc, Valgrind: "valgrind-3.19.0", Took: 63 * time.Second,

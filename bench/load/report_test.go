@@ -44,15 +44,7 @@ func TestReportRenders(t *testing.T) {
 	ev.PerfRef = &perfProfile{Round: 3, CPUPerReq: 20, Samples: 8000, ReportFile: "perf-event-reference.txt",
 		Categories: categorize([]perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}),
 		Top:        []perfShare{{"[k] tcp_sendmsg", 0.75}, {"main.main.func1", 0.25}}}
-	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
-	if err := r.write(path); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(data)
+	md := renderReport(t, r)
 	reportHas(t, md,
 		"| CPU model (/proc/cpuinfo) | Test CPU |",
 		"| command: req/s, app / reference | ≥ 0.8 | 0.900 | yes |",
@@ -81,9 +73,6 @@ func TestReportRenders(t *testing.T) {
 		"| `[k] tcp_sendmsg` | 50.0% | `[k] tcp_sendmsg` | 75.0% |",
 		"| `` | 0.0% | `main.main.func1` | 25.0% |",
 	)
-	if strings.Contains(md, "<no value>") {
-		t.Error("report has a missing template value")
-	}
 }
 
 // scaleBench completes sampleBench with the sizes the flatness and
@@ -100,6 +89,24 @@ BenchmarkGenerate/cold/commands=200/events=0-2 20 160000000 ns/op
 BenchmarkGenerate/noop/commands=50/events=0-2 20 5000000 ns/op
 BenchmarkGenerate/noop/commands=200/events=0-2 20 80000000 ns/op
 `
+
+// renderReport writes r as BENCHMARKS.md in a temporary directory and
+// returns it, failing t if a template value is missing.
+func renderReport(t *testing.T, r *report) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	if err := r.write(path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "<no value>") {
+		t.Error("report has a missing template value")
+	}
+	return string(data)
+}
 
 // reportHas fails t for each of wants that md lacks.
 func reportHas(t *testing.T, md string, wants ...string) {
