@@ -34,8 +34,10 @@ type Context struct {
 	// UserClient calls the Web API with the acting user's token, when that
 	// user installed the app with user scopes; nil otherwise.
 	UserClient *slack.Client
-	// Installation is the authorized installation. Shared between
-	// requests: treat it as read-only.
+	// Installation is the authorized installation: the request's own
+	// copy, except in single-workspace mode, where every request shares
+	// one. Its scope lists are shared between requests: do not change
+	// their elements.
 	Installation *installstore.Installation
 	// Logger logs with secrets redacted, tagged with the request's team.
 	Logger *slog.Logger

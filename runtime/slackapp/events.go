@@ -347,6 +347,6 @@ func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, 
 		EnterpriseID: q.EnterpriseID, TeamID: q.TeamID, UserID: q.UserID, IsEnterpriseInstall: q.IsEnterpriseInstall,
 	}
 	if auth != nil {
-		c.Client, c.UserClient, c.Installation = &auth.client, auth.userClient, &auth.inst
+		c.Client, c.UserClient, c.Installation = &auth.client, auth.userClient, auth.installation()
 	}
 }
