@@ -28,6 +28,8 @@ var sendKinds = map[string]struct {
 	"event":            {"TYPE", func(r *slacktest.SendRequest, a string) { r.Type = a }},
 	"action":           {"ACTION_ID", func(r *slacktest.SendRequest, a string) { r.ActionID = a }},
 	"view_submission":  {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
+	"view_closed":      {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
+	"options":          {"ACTION_ID", func(r *slacktest.SendRequest, a string) { r.ActionID = a }},
 	"shortcut":         {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
 	"message_shortcut": {"CALLBACK_ID", func(r *slacktest.SendRequest, a string) { r.CallbackID = a }},
 	"url_verification": {},
@@ -62,6 +64,9 @@ exactly as Slack would, and prints the app's reply. KIND is one of
   event TYPE             an Events API event: app_mention, message, app_home_opened, … (--text, --channel)
   action ACTION_ID       a block action (button click) (--value)
   view_submission CALLBACK_ID   a modal submission (--values '{"block":{"action":{"type":"plain_text_input","value":"x"}}}')
+  view_closed CALLBACK_ID       a modal the user closed (sent for views opened with notify_on_close)
+  options ACTION_ID      an external select's options load (--value: what the user typed),
+                         to the manifest's options load URL, else its interactivity URL
   shortcut CALLBACK_ID   a global shortcut
   message_shortcut CALLBACK_ID  a message shortcut (--text: the message)
   url_verification       the Events API URL check
@@ -83,7 +88,8 @@ could not be reached, 2 for bad arguments.`,
 		Example: `  slackgen emulate send command /hello --text "hi there"
   slackgen emulate send command /deploy --text api --follow 5s   # also print later replies
   slackgen emulate send event app_mention --text "status?" --team T0002
-  slackgen emulate send action approve --value 42 --env-file .env`,
+  slackgen emulate send action approve --value 42 --env-file .env
+  slackgen emulate send options assignee --value "al"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageError("name what to send: one of %s", strings.Join(sortedKinds(), ", "))
@@ -126,7 +132,7 @@ could not be reached, 2 for bad arguments.`,
 	f.StringVar(&o.team, "team", "", "the team (T…) or enterprise (E…) id traffic comes from (default: the first workspace, T0001)")
 	f.StringVar(&o.text, "text", "", "text of the command, event or message")
 	f.StringVar(&o.channel, "channel", "", "channel id of an event (default: the team's general channel)")
-	f.StringVar(&o.value, "value", "", "value of a block action")
+	f.StringVar(&o.value, "value", "", "value of a block action; what the user typed, for options")
 	f.StringVar(&o.values, "values", "", "state values of a view submission, as JSON")
 	f.StringVar(&o.event, "event-json", "", `more fields of an event, as a JSON object (e.g. '{"channel_type":"im"}')`)
 	f.DurationVar(&o.wait, "wait", 0, "wait up to this long for the emulator (and --env-file) to be ready, e.g. right after starting it")

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -141,6 +143,28 @@ func TestEmulateAndSend(t *testing.T) {
 			}
 			return
 		}
+		if r.URL.Path == "/slack/interactive" {
+			form, _ := url.ParseQuery(string(body))
+			var p struct {
+				Type     string `json:"type"`
+				ActionID string `json:"action_id"`
+				Value    string `json:"value"`
+				View     struct {
+					CallbackID string `json:"callback_id"`
+				} `json:"view"`
+			}
+			json.Unmarshal([]byte(form.Get("payload")), &p)
+			switch {
+			case p.Type == "block_suggestion" && p.ActionID == "pick":
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"options":[{"text":{"type":"plain_text","text":"typed %s"},"value":"v"}]}`, p.Value)
+			case p.Type == "view_closed" && p.View.CallbackID == "form":
+				w.WriteHeader(http.StatusOK)
+			default:
+				http.Error(w, "no handler for "+p.Type, http.StatusNotFound)
+			}
+			return
+		}
 		if r.URL.Path == "/slack/commands" && bytes.Contains(body, []byte("text=hi")) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"text":"hello, world"}`)
@@ -195,6 +219,21 @@ func TestEmulateAndSend(t *testing.T) {
 	code = Run([]string{"emulate", "send", "command", "/hello", "--text", "later", "--env-file", envFile, "--follow", "500ms"}, strings.NewReader(""), &stdout, &stderr)
 	if code != ExitOK || !strings.Contains(stdout.String(), "[response_url C0001GEN in_channel] done later") {
 		t.Errorf("send --follow: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+
+	// An external select's options load goes to the options URL (here the
+	// interactivity URL); a closed modal sends view_closed.
+	stdout.Reset()
+	stderr.Reset()
+	code = Run([]string{"emulate", "send", "options", "pick", "--value", "ab", "--env-file", envFile}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitOK || !strings.Contains(stdout.String(), `"text":"typed ab"`) {
+		t.Errorf("send options: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code = Run([]string{"emulate", "send", "view_closed", "form", "--env-file", envFile}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitOK {
+		t.Errorf("send view_closed: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 
 	// Adding a command to the manifest reaches the running emulator.

@@ -19,6 +19,8 @@ import (
 //	url_verification  —
 //	action            ActionID, Value
 //	view_submission   CallbackID, Values
+//	view_closed       CallbackID
+//	options           ActionID, Value (what the user typed; to the options URL)
 //	shortcut          CallbackID
 //	message_shortcut  CallbackID, Text
 //	uninstall         — (revokes, then sends app_uninstalled)
@@ -83,6 +85,10 @@ func (s *Server) Send(ctx context.Context, kind string, req SendRequest) (*Reply
 		return s.SendBlockAction(ctx, req.Team, req.ActionID, req.Value)
 	case "view_submission":
 		return s.SendViewSubmission(ctx, req.Team, req.CallbackID, req.Values)
+	case "view_closed":
+		return s.SendViewClosed(ctx, req.Team, req.CallbackID)
+	case "options":
+		return s.SendBlockSuggestion(ctx, req.Team, req.ActionID, req.Value)
 	case "shortcut":
 		return s.SendShortcut(ctx, req.Team, req.CallbackID)
 	case "message_shortcut":
@@ -94,7 +100,7 @@ func (s *Server) Send(ctx context.Context, kind string, req SendRequest) (*Reply
 	case "retry_event":
 		return s.RetryLastEvent(ctx, req.Text)
 	}
-	return nil, fmt.Errorf("slacktest: unknown traffic kind %q (command, event, url_verification, action, view_submission, shortcut, message_shortcut, uninstall, tokens_revoked, retry_event)", kind)
+	return nil, fmt.Errorf("slacktest: unknown traffic kind %q (command, event, url_verification, action, view_submission, view_closed, options, shortcut, message_shortcut, uninstall, tokens_revoked, retry_event)", kind)
 }
 
 // handleSend serves POST /_emulator/send/{kind}: it signs and forwards

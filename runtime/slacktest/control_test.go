@@ -70,6 +70,16 @@ func TestControlSend(t *testing.T) {
 				t.Errorf("view_submission %v", p)
 			}
 		}},
+		{"view_closed", `{"callback_id":"form"}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "view_closed" || !strings.Contains(mustJSON(t, p["view"]), `"callback_id":"form"`) || p["trigger_id"] != nil {
+				t.Errorf("view_closed %v", p)
+			}
+		}},
+		{"options", `{"action_id":"pick","value":"ab"}`, func(t *testing.T, b []byte) {
+			if p := payloadOf(t, b); p["type"] != "block_suggestion" || p["action_id"] != "pick" || p["value"] != "ab" {
+				t.Errorf("options %v", p)
+			}
+		}},
 		{"shortcut", `{"callback_id":"sc"}`, func(t *testing.T, b []byte) {
 			if p := payloadOf(t, b); p["type"] != "shortcut" || p["callback_id"] != "sc" {
 				t.Errorf("shortcut %v", p)

@@ -64,7 +64,7 @@
 //     without the consent page, for single-workspace apps);
 //   - send traffic and get the app's reply: SendCommand, SendEvent,
 //     SendAppMention, SendMessage, SendAppHomeOpened, SendBlockAction,
-//     SendViewSubmission, SendShortcut, SendMessageShortcut,
+//     SendViewSubmission, SendViewClosed, SendShortcut, SendMessageShortcut,
 //     SendBlockSuggestion, SendInteraction, VerifyURL, RetryLastEvent,
 //     Uninstall, RevokeTokens, Post (any signed request);
 //   - observe: Calls, CallsTo, Messages, WaitForMessage, Refreshes,

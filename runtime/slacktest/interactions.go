@@ -95,10 +95,16 @@ func describe(p map[string]any) string {
 		if acts, ok := p["actions"].([]map[string]any); ok && len(acts) > 0 {
 			return fmt.Sprintf("clicked %v (value %v)", acts[0]["action_id"], acts[0]["value"])
 		}
-	case "view_submission":
+	case "view_submission", "view_closed":
 		if v, ok := p["view"].(map[string]any); ok {
-			return fmt.Sprintf("submitted view %v", v["callback_id"])
+			verb := "submitted"
+			if typ == "view_closed" {
+				verb = "closed"
+			}
+			return fmt.Sprintf("%s view %v", verb, v["callback_id"])
 		}
+	case "block_suggestion":
+		return fmt.Sprintf("typed %q in options %v", p["value"], p["action_id"])
 	case "shortcut", "message_action":
 		return fmt.Sprintf("used shortcut %v", p["callback_id"])
 	}
@@ -136,7 +142,26 @@ func (s *Server) SendViewSubmission(ctx context.Context, team, callbackID string
 	if values == nil {
 		values = map[string]map[string]any{}
 	}
+	view := s.viewFor(callbackID)
+	view["state"] = map[string]any{"values": values}
+	return s.SendInteraction(ctx, team, map[string]any{"type": "view_submission", "view": view, "response_urls": []any{}})
+}
+
+// SendViewClosed tells the app that the user closed (cancelled) the modal
+// with callbackID; Slack sends it only for views opened with
+// notify_on_close. As for SendViewSubmission, a view the app opened with
+// that callback id gives its id and private_metadata.
+func (s *Server) SendViewClosed(ctx context.Context, team, callbackID string) (*Reply, error) {
+	view := s.viewFor(callbackID)
+	view["state"] = map[string]any{"values": map[string]any{}}
+	return s.SendInteraction(ctx, team, map[string]any{"type": "view_closed", "view": view, "is_cleared": false})
+}
+
+// viewFor returns the view object of a payload about the modal with
+// callbackID: the last one the app opened with it, else a new one.
+func (s *Server) viewFor(callbackID string) map[string]any {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	view := map[string]any{
 		"id": "V" + strings.ToUpper(s.rnd.alnum(10)), "type": "modal", "callback_id": callbackID,
 		"private_metadata": "", "hash": strconv.FormatInt(s.opts.now().Unix(), 10),
@@ -155,9 +180,7 @@ func (s *Server) SendViewSubmission(ctx context.Context, team, callbackID string
 			}
 		}
 	}
-	view["state"] = map[string]any{"values": values}
-	s.mu.Unlock()
-	return s.SendInteraction(ctx, team, map[string]any{"type": "view_submission", "view": view, "response_urls": []any{}})
+	return view
 }
 
 // SendShortcut sends a global shortcut with callbackID.

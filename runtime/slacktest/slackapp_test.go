@@ -62,6 +62,15 @@ func TestWithSlackapp(t *testing.T) {
 		}
 		return slackapp.Text("hello " + cmd.Text), nil
 	})
+	app.Options("pick", func(c *slackapp.Context, o *slackapp.OptionsRequest) (*slackapp.OptionsResponse, error) {
+		opt := slack.NewOptionBlockObject("v-"+o.Value, slack.NewTextBlockObject("plain_text", "typed "+o.Value, false, false), nil)
+		return &slackapp.OptionsResponse{Options: []*slack.OptionBlockObject{opt}}, nil
+	})
+	closed := make(chan string, 1)
+	app.ViewClosed("form", func(c *slackapp.Context, v *slackapp.ViewClosed) error {
+		closed <- v.View.CallbackID + " by " + v.User.ID + " in " + c.TeamID
+		return nil
+	})
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	t.Cleanup(func() {
@@ -110,6 +119,22 @@ func TestWithSlackapp(t *testing.T) {
 	})
 	if err != nil || reply2.Text != "hello world" {
 		t.Errorf("the command's answer: %+v, %v", reply2, err)
+	}
+
+	// An external select's options load, and a modal closed by the user.
+	if r, err := emu.SendBlockSuggestion(ctx, "T0002", "pick", "ab"); err != nil || !r.OK() || !strings.Contains(string(r.Body), `"value":"v-ab"`) {
+		t.Errorf("options load: %+v, %v", r, err)
+	}
+	if _, err := emu.SendViewClosed(ctx, "T0002", "form"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-closed:
+		if got != "form by U0002 in T0002" {
+			t.Errorf("view_closed handler got %q", got)
+		}
+	case <-ctx.Done():
+		t.Error("the view_closed handler did not run")
 	}
 
 	// Uninstalling revokes the tokens: the app's next Web API call fails.
