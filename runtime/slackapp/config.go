@@ -42,6 +42,7 @@ const (
 	EnvHost               = "HOST"
 	EnvRefreshBefore      = "SLACK_TOKEN_REFRESH_BEFORE"
 	EnvSlackURL           = "SLACK_URL"
+	EnvDedupeSize         = "SLACK_DEDUPE_SIZE"
 	EnvLogLevel           = "LOG_LEVEL" // read by generated main functions, for NewLogger
 )
 
@@ -128,7 +129,12 @@ type Config struct {
 	Workers   int
 	QueueSize int
 	// DedupeTTL is how long an event_id is remembered to drop retries;
-	// DedupeSize bounds how many are remembered.
+	// DedupeSize (SLACK_DEDUPE_SIZE) bounds how many are remembered, about
+	// 60 bytes each. At R events a second the window covers DedupeSize/R
+	// seconds, and Slack retries a delivery it saw fail after about 1 and
+	// 5 minutes: above DedupeSize/300 events a second (33 with the
+	// default), raise it. The app warns (at most every 10 minutes) when it
+	// forgets ids before DedupeTTL.
 	DedupeTTL  time.Duration
 	DedupeSize int
 	// AuthCacheTTL is how long an authorization is cached (default 30 s;
@@ -180,6 +186,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (*Config, error) {
 			return nil, fmt.Errorf("slackapp: %s=%q is not a port number; set it to a number such as 3000", EnvPort, p)
 		}
 		c.Port = n
+	}
+	if n := get(EnvDedupeSize); n != "" {
+		v, err := strconv.Atoi(n)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("slackapp: %s=%q is not a positive number of event ids; set it like 100000", EnvDedupeSize, n)
+		}
+		c.DedupeSize = v
 	}
 	if d := get(EnvRefreshBefore); d != "" {
 		v, err := time.ParseDuration(d)

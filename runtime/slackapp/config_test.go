@@ -21,7 +21,7 @@ func TestConfigFromLookup(t *testing.T) {
 		"SLACK_SIGNING_SECRET": "new-secret, old-secret",
 		"SLACK_CLIENT_ID":      "1.2", "SLACK_CLIENT_SECRET": "cs", "SLACK_STATE_SECRET": "ss",
 		"PORT": "8080", "SLACK_URL": "http://127.0.0.1:9999/", "DATABASE_URL": "postgres://db/x", "REDIS_URL": "redis://r",
-		"HOST": "127.0.0.1", "SLACK_TOKEN_REFRESH_BEFORE": "90m",
+		"HOST": "127.0.0.1", "SLACK_TOKEN_REFRESH_BEFORE": "90m", "SLACK_DEDUPE_SIZE": "200000",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func TestConfigFromLookup(t *testing.T) {
 	}
 	if cfg.Port != 8080 || cfg.SlackURL != "http://127.0.0.1:9999" || cfg.APIURL() != "http://127.0.0.1:9999/api/" ||
 		cfg.DatabaseURL != "postgres://db/x" || cfg.RedisURL != "redis://r" || cfg.ClientID != "1.2" ||
-		cfg.Host != "127.0.0.1" || cfg.TokenRefreshBefore != 90*time.Minute {
+		cfg.Host != "127.0.0.1" || cfg.TokenRefreshBefore != 90*time.Minute || cfg.DedupeSize != 200000 {
 		t.Errorf("config %+v", cfg)
 	}
 
@@ -46,6 +46,15 @@ func TestConfigFromLookup(t *testing.T) {
 
 	if _, err := slackapp.ConfigFromLookup(lookup(map[string]string{"PORT": "http"})); err == nil || !strings.Contains(err.Error(), "PORT") {
 		t.Errorf("bad port: %v", err)
+	}
+	if def.DedupeSize != slackapp.DefaultDedupeSize {
+		t.Errorf("default dedupe size %d", def.DedupeSize)
+	}
+	for _, n := range []string{"lots", "-1", "0", "1e6"} {
+		_, err := slackapp.ConfigFromLookup(lookup(map[string]string{"SLACK_DEDUPE_SIZE": n}))
+		if err == nil || !strings.Contains(err.Error(), "SLACK_DEDUPE_SIZE") {
+			t.Errorf("dedupe size %q: %v", n, err)
+		}
 	}
 	for _, d := range []string{"soon", "-5m", "0s"} {
 		_, err := slackapp.ConfigFromLookup(lookup(map[string]string{"SLACK_TOKEN_REFRESH_BEFORE": d}))

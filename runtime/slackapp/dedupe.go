@@ -22,13 +22,18 @@ type dedupe struct {
 	base time.Time // expiries are durations since base (monotonic)
 	seed maphash.Seed
 
-	mu   sync.Mutex
-	seen map[uint64]dedupeClaim // by hash
-	ring []dedupeEntry
-	head int    // index of the oldest id
-	n    int    // ids in the ring
-	seq  uint64 // claims so far
+	mu     sync.Mutex
+	seen   map[uint64]dedupeClaim // by hash
+	ring   []dedupeEntry
+	head   int           // index of the oldest id
+	n      int           // ids in the ring
+	seq    uint64        // claims so far
+	warned bool          // claim reported an id forgotten early, at lastWarn
+	last   time.Duration // when
 }
+
+// dedupeWarnEvery spaces claim's reports of ids forgotten before the TTL.
+const dedupeWarnEvery = 10 * time.Minute
 
 // dedupeClaim is a claim's expiry and sequence number: the number tells a
 // released-then-claimed-again id's new claim from its old ring slot, even
@@ -50,9 +55,16 @@ func newDedupe(size int, ttl time.Duration, now func() time.Time) *dedupe {
 
 // claim records id and reports true when it was not seen within the TTL.
 // An empty id is always new.
-func (d *dedupe) claim(id string) bool {
+//
+// When the ring is full, claim forgets the oldest id to make room, which is
+// early when that id's TTL has not passed: a retry of it would no longer be
+// recognized. The second result then reports how long ids are kept at the
+// current rate (the forgotten id's age), at most once per
+// dedupeWarnEvery, so that the caller can warn that the window is too
+// small for the traffic; it is zero otherwise.
+func (d *dedupe) claim(id string) (bool, time.Duration) {
 	if id == "" {
-		return true
+		return true, 0
 	}
 	key := maphash.String(d.seed, id)
 	now := d.now().Sub(d.base)
@@ -60,17 +72,22 @@ func (d *dedupe) claim(id string) bool {
 	defer d.mu.Unlock()
 	d.expire(now)
 	if c, ok := d.seen[key]; ok && now < c.exp {
-		return false
+		return false, 0
 	}
+	var kept time.Duration
 	if d.n == len(d.ring) {
-		d.drop()
+		claimed := d.ring[d.head].exp - d.ttl
+		if d.drop() && (!d.warned || now-d.last >= dedupeWarnEvery) {
+			kept = max(now-claimed, time.Nanosecond)
+			d.warned, d.last = true, now
+		}
 	}
 	d.seq++
 	c := dedupeClaim{exp: now + d.ttl, seq: d.seq}
 	d.seen[key] = c
 	d.ring[(d.head+d.n)%len(d.ring)] = dedupeEntry{key, c}
 	d.n++
-	return true
+	return true, kept
 }
 
 // release forgets id, so that a retry of an event the app could not accept
@@ -96,13 +113,17 @@ func (d *dedupe) expire(now time.Duration) {
 }
 
 // drop forgets the oldest id (unless it was released and claimed again
-// since, which gave it a newer slot).
-func (d *dedupe) drop() {
+// since, which gave it a newer slot). It reports whether that id was still
+// remembered, with its TTL not passed (expire drops ids whose TTL passed).
+func (d *dedupe) drop() bool {
 	e := d.ring[d.head]
+	live := false
 	if c, ok := d.seen[e.key]; ok && c.seq == e.seq {
 		delete(d.seen, e.key)
+		live = true
 	}
 	d.ring[d.head] = dedupeEntry{}
 	d.head = (d.head + 1) % len(d.ring)
 	d.n--
+	return live
 }

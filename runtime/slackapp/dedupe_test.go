@@ -12,7 +12,7 @@ func TestDedupe(t *testing.T) {
 	d := newDedupe(3, time.Minute, clock)
 	claim := func(id string, want bool) {
 		t.Helper()
-		if got := d.claim(id); got != want {
+		if got, _ := d.claim(id); got != want {
 			t.Fatalf("claim(%q) = %v, want %v", id, got, want)
 		}
 	}
@@ -47,14 +47,51 @@ func TestDedupe(t *testing.T) {
 func TestDedupeBounded(t *testing.T) {
 	d := newDedupe(100, time.Hour, time.Now)
 	for i := range 10_000 {
-		if !d.claim(fmt.Sprintf("Ev%08d", i)) {
+		if isNew, _ := d.claim(fmt.Sprintf("Ev%08d", i)); !isNew {
 			t.Fatalf("id %d refused as a retry", i)
 		}
 	}
 	if len(d.seen) != 100 || d.n != 100 {
 		t.Errorf("%d ids in the map and %d in the ring, want 100", len(d.seen), d.n)
 	}
-	if d.claim(fmt.Sprintf("Ev%08d", 9_999)) {
+	if isNew, _ := d.claim(fmt.Sprintf("Ev%08d", 9_999)); isNew {
 		t.Error("the newest id was forgotten")
+	}
+}
+
+// TestDedupeReportsForgettingEarly: forgetting an id before its TTL passed,
+// to make room, is reported with how long ids are kept, at most every
+// dedupeWarnEvery; forgetting expired or released ids is not.
+func TestDedupeReportsForgettingEarly(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	d := newDedupe(3, time.Hour, func() time.Time { return now })
+	claim := func(id string, want time.Duration) {
+		t.Helper()
+		if isNew, kept := d.claim(id); !isNew || kept != want {
+			t.Fatalf("claim(%q) = %v, %v; want true, %v", id, isNew, kept, want)
+		}
+	}
+	for i, id := range []string{"Ev1", "Ev2", "Ev3"} {
+		now = now.Add(time.Duration(i) * time.Second)
+		claim(id, 0)
+	}
+	now = now.Add(time.Second)
+	claim("Ev4", 4*time.Second) // Ev1, claimed 4 s ago, is forgotten
+	claim("Ev5", 0)             // forgets Ev2: reported already
+	now = now.Add(dedupeWarnEvery)
+	claim("Ev6", dedupeWarnEvery+time.Second) // forgets Ev3, claimed 1 s before Ev4
+
+	// Released ids and expired ones are not forgotten early.
+	e := newDedupe(2, time.Minute, func() time.Time { return now })
+	e.claim("A")
+	e.release("A")
+	e.claim("B")
+	if _, kept := e.claim("C"); kept != 0 {
+		t.Errorf("dropping a released id was reported: %v", kept)
+	}
+	now = now.Add(time.Hour)
+	e.claim("D")
+	if _, kept := e.claim("E"); kept != 0 {
+		t.Errorf("dropping expired ids was reported: %v", kept)
 	}
 }

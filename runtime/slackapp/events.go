@@ -218,7 +218,13 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 		return eventBusy, env
 	}
 	defer a.work.done()
-	if !a.dedupe.claim(ev.EventID) {
+	isNew, kept := a.dedupe.claim(ev.EventID)
+	if kept > 0 {
+		a.log.Warn("event de-duplication is forgetting event ids before their TTL, to make room: at this rate it keeps them for kept_for, "+
+			"and Slack retries a delivery it saw fail up to 5 minutes later; raise "+EnvDedupeSize+" (Config.DedupeSize, about 60 bytes an id)",
+			"kept_for", kept.String(), "dedupe_size", a.cfg.DedupeSize, "dedupe_ttl", a.cfg.DedupeTTL.String())
+	}
+	if !isNew {
 		a.log.Info("dropped a retried event already accepted", "event_id", ev.EventID, "retry_num", retryNum, "type", ev.Type)
 		return eventAccepted, env
 	}

@@ -173,6 +173,21 @@ func TestEventRetryDeduplicated(t *testing.T) {
 	}
 }
 
+// TestEventDedupeWindowTooSmallIsLogged: an app whose de-duplication
+// window fills before DedupeTTL warns, once, naming the setting to raise.
+func TestEventDedupeWindowTooSmallIsLogged(t *testing.T) {
+	f := newFixture(t, func(c *slackapp.Config) { c.DedupeSize = 2 })
+	recordEvents(f.app, "app_mention")
+	for i := range 4 {
+		f.serve(slackapptest.EventRequest(secret, slackapptest.EventBody("T1", fmt.Sprintf("Ev%d", i), map[string]any{"type": "app_mention"})))
+	}
+	f.drain(t)
+	logs := f.logs.String()
+	if n := strings.Count(logs, "forgetting event ids before their TTL"); n != 1 || !strings.Contains(logs, "SLACK_DEDUPE_SIZE") || !strings.Contains(logs, `"dedupe_size":2`) {
+		t.Fatalf("%d warnings; logs %s", n, logs)
+	}
+}
+
 func TestEventNotInstalledIsLogged(t *testing.T) {
 	f := newFixture(t, nil)
 	var runs atomic.Int32
