@@ -331,7 +331,8 @@ func countOne(ctx context.Context, cpu, valgrind string, args, env []string, add
 
 // logProblems returns the first three warnings, errors and dropped
 // retries of the server's JSON log at path (valgrind's own lines, which
-// share the file, are not JSON).
+// share the file, are not JSON), except the de-duplication window's
+// warning (see dedupeWindow).
 func logProblems(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -339,6 +340,9 @@ func logProblems(path string) ([]string, error) {
 	}
 	var bad []string
 	for line := range bytes.Lines(data) {
+		if bytes.Contains(line, []byte(`"msg":"`+dedupeWindowMsg)) {
+			continue // see dedupeWindow
+		}
 		if len(bad) < 3 && (bytes.Contains(line, []byte(`"level":"WARN"`)) || bytes.Contains(line, []byte(`"level":"ERROR"`)) ||
 			bytes.Contains(line, []byte(`"msg":"`+droppedRetryMsg+`"`))) {
 			bad = append(bad, string(bytes.TrimSpace(line)))

@@ -51,6 +51,7 @@ func TestLogStatsCountsLevelsAndRetriesDropped(t *testing.T) {
 	log := `{"time":"t","level":"INFO","msg":"listening"}
 {"time":"t","level":"INFO","msg":"dropped a retried event already accepted","event_id":"Ev1"}
 {"time":"t","level":"WARN","msg":"worker pool full"}
+{"time":"t","level":"WARN","msg":"event de-duplication is forgetting event ids before their TTL…","kept_for":"1s"}
 not json at all
 `
 	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
@@ -61,7 +62,7 @@ not json at all
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lines != 4 || levels["INFO"] != 2 || levels["WARN"] != 1 || levels["other"] != 1 || levels[droppedRetry] != 1 {
+	if lines != 5 || levels["INFO"] != 2 || levels["WARN"] != 1 || levels["other"] != 1 || levels[droppedRetry] != 1 || levels[dedupeWindow] != 1 {
 		t.Errorf("lines %d, levels %v", lines, levels)
 	}
 	if len(samples) != 2 {

@@ -199,6 +199,16 @@ func (p payloadResult) WarnErr() int {
 	return n
 }
 
+// DedupeWarnings counts the app's warnings that its de-duplication window
+// forgets event ids before their TTL (see dedupeWindow).
+func (p payloadResult) DedupeWarnings() int {
+	n := 0
+	for _, r := range p.App {
+		n += r.Levels[dedupeWindow]
+	}
+	return n
+}
+
 // LogSamples returns the first warnings or errors the app logged.
 func (p payloadResult) LogSamples() []string {
 	var out []string
