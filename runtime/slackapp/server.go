@@ -19,7 +19,11 @@ import (
 )
 
 // Server timeouts used by Run and Serve. Slack waits 3 s for an answer, so
-// writes never need long; the read timeout bounds slow clients.
+// writes never need long; the read timeout bounds slow clients. Run and
+// Serve do not hand them to http.Server, whose per-request socket
+// deadlines cost more than the rest of an event's handling in the
+// runtime's own code: a guard closes connections past them instead, to
+// within a second (connguard.go).
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -305,17 +309,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // serveHTTP serves a.Handler on ln until ctx is canceled, then shuts the
 // server down within Config.ShutdownTimeout.
 func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
+	guard := newConnGuard(ln, serverLimits)
+	guard.start(guardTick)
+	defer guard.close()
 	srv := &http.Server{
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		Handler:     a.Handler(),
+		ConnState:   guard.connState, // the timeouts: see connguard.go
+		ErrorLog:    slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(guard) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("slackapp: serving HTTP: %w", err)

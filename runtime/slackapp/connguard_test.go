@@ -1,0 +1,265 @@
+package slackapp
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// guardFixture serves handler over a connGuard on a fake clock: the guard
+// only looks at its connections when the test calls sweep.
+type guardFixture struct {
+	t     *testing.T
+	g     *connGuard
+	clock atomic.Int64 // UnixNano
+	addr  string
+}
+
+var testLimits = connLimits{header: 5 * time.Second, active: 15 * time.Second, idle: 120 * time.Second}
+
+func newGuardFixture(t *testing.T, handler http.Handler) *guardFixture {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &guardFixture{t: t, addr: ln.Addr().String()}
+	g := newConnGuard(ln, testLimits)
+	g.now = func() time.Time { return time.Unix(0, f.clock.Load()) }
+	g.clock.Store(0)
+	f.g = g
+	srv := &http.Server{Handler: handler, ConnState: g.connState}
+	go func() { _ = srv.Serve(g) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		g.close()
+	})
+	return f
+}
+
+// at sets the fake clock to d after the start and sweeps.
+func (f *guardFixture) at(d time.Duration) {
+	f.clock.Store(int64(d))
+	f.g.sweep(time.Second)
+}
+
+func (f *guardFixture) dial() net.Conn {
+	f.t.Helper()
+	c, err := net.Dial("tcp", f.addr)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { c.Close() })
+	f.waitPhases(1, phaseNew)
+	return c
+}
+
+// waitPhases waits until the guard tracks n connections, all in phase.
+func (f *guardFixture) waitPhases(n int, phase int32) {
+	f.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.g.mu.Lock()
+		ok := len(f.g.conns) == n
+		for _, p := range f.g.conns {
+			ok = ok && p.phase.Load() == phase
+		}
+		f.g.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("the guard never had %d connections in phase %d", n, phase)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// closedByServer reports whether the server closed c: a read gets EOF or
+// a reset instead of waiting.
+func closedByServer(t *testing.T, c net.Conn) bool {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	var b [1]byte
+	_, err := c.Read(b[:])
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return false
+	case err == nil:
+		t.Fatalf("unexpected data from the server")
+	}
+	return true
+}
+
+func readResponse(t *testing.T, c net.Conn) *http.Response {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+const getRequest = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+
+func TestConnGuardLimits(t *testing.T) {
+	const s = time.Second
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hang" {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+	})
+	tests := []struct {
+		name string
+		// setup drives the connection into the phase the limit applies to,
+		// at clock 0 (or as it says), and returns that phase.
+		setup func(f *guardFixture, c net.Conn) (phase int32, start time.Duration)
+		limit time.Duration
+	}{
+		{"new connection sending nothing: header limit", func(f *guardFixture, c net.Conn) (int32, time.Duration) {
+			return phaseNew, 0
+		}, testLimits.header},
+		{"new connection with half its headers: header limit", func(f *guardFixture, c net.Conn) (int32, time.Duration) {
+			_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\n")
+			return phaseNew, 0
+		}, testLimits.header},
+		{"request whose handler hangs: active limit", func(f *guardFixture, c net.Conn) (int32, time.Duration) {
+			_, _ = io.WriteString(c, "GET /hang HTTP/1.1\r\nHost: x\r\n\r\n")
+			f.waitPhases(1, phaseActive)
+			return phaseActive, 0
+		}, testLimits.active},
+		{"kept-alive connection: idle limit", func(f *guardFixture, c net.Conn) (int32, time.Duration) {
+			_, _ = io.WriteString(c, getRequest)
+			if resp := readResponse(f.t, c); resp.StatusCode != http.StatusOK {
+				f.t.Fatalf("status %d", resp.StatusCode)
+			}
+			f.waitPhases(1, phaseIdle)
+			return phaseIdle, 0
+		}, testLimits.idle},
+		{"next request's headers after an idle wait: header limit from its first bytes", func(f *guardFixture, c net.Conn) (int32, time.Duration) {
+			_, _ = io.WriteString(c, getRequest)
+			readResponse(f.t, c)
+			f.waitPhases(1, phaseIdle)
+			f.at(100 * s) // idle for 100 s: within the idle limit
+			_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\n")
+			f.waitPhases(1, phaseHeaders)
+			return phaseHeaders, 100 * s
+		}, testLimits.header},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newGuardFixture(t, handler)
+			c := f.dial()
+			phase, start := tt.setup(f, c)
+			// The phase began at the stamp of start; it may have begun up to
+			// a tick before it, so the guard waits a tick past the limit.
+			f.at(start + tt.limit + s)
+			f.waitPhases(1, phase)
+			if closedByServer(t, c) {
+				t.Fatalf("closed at its limit plus a tick: too early")
+			}
+			f.at(start + tt.limit + s + time.Millisecond)
+			if !closedByServer(t, c) {
+				t.Fatalf("still open past its limit plus a tick")
+			}
+			f.waitPhases(0, 0)
+		})
+	}
+}
+
+// A connection serving requests one after another is never closed by the
+// header limit, however long it lives.
+func TestConnGuardKeepsBusyConnections(t *testing.T) {
+	f := newGuardFixture(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	c := f.dial()
+	br := bufio.NewReader(c)
+	for i := range 20 {
+		_, _ = io.WriteString(c, getRequest)
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		resp.Body.Close()
+		f.waitPhases(1, phaseIdle)
+		f.at(time.Duration(i+1) * 4 * time.Second) // 80 s in all: 16 times the header limit
+	}
+	if closedByServer(t, c) {
+		t.Fatal("a busy connection was closed")
+	}
+}
+
+// The server Run and Serve start closes slow connections (its limits
+// shortened here) and serves the rest.
+func TestServeClosesSlowConnections(t *testing.T) {
+	savedLimits, savedTick := serverLimits, guardTick
+	serverLimits, guardTick = connLimits{header: 200 * time.Millisecond, active: 2 * time.Second, idle: 2 * time.Second}, 20*time.Millisecond
+	t.Cleanup(func() { serverLimits, guardTick = savedLimits, savedTick })
+
+	app, err := New(&Config{SigningSecrets: []string{"s3cret"}, BotToken: "xoxb-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+
+	slow, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	_, _ = io.WriteString(slow, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and never the blank line
+	kept, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kept.Close()
+	_, _ = io.WriteString(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp := readResponse(t, kept); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+
+	_ = slow.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if n, err := slow.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a connection that never finished its headers was not closed within 5 s: %d bytes, %v", n, err)
+	}
+	t.Logf("closed %v after the read began", time.Since(start))
+	// kept is idle, well within its idle limit, past the header limit.
+	if closedByServer(t, kept) {
+		t.Fatal("an idle kept-alive connection was closed before its idle limit")
+	}
+	_, _ = io.WriteString(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp := readResponse(t, kept); resp.StatusCode != http.StatusOK || !strings.Contains(resp.Status, "200") {
+		t.Fatalf("healthz again: %s", resp.Status)
+	}
+}
