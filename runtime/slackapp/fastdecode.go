@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fastDecode is Event.Decode's fast path: it decodes raw into v, a pointer to
@@ -25,29 +27,54 @@ import (
 // option) present in the input, embedded structs, or invalid JSON anywhere.
 // The caller then decodes with encoding/json, which gives the same result
 // or error it always gave. FuzzFastDecode checks this equivalence.
+//
+// The decoded strings of one event share one allocation (each field a
+// substring of it), which no user of the fields can tell from
+// encoding/json's separate strings.
+//
+// Fields are written through unsafe pointers at the offsets the plan took
+// from reflect; see structPlan for the invariants that keeps sound.
 func fastDecode(raw []byte, v any) bool {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	target := rv.Elem()
-	if target.Kind() != reflect.Struct {
+	t := rv.Type().Elem()
+	if t.Kind() != reflect.Struct {
 		return false
 	}
-	p := planFor(target.Type())
-	if p == nil || !target.IsZero() {
-		return false
+	p := planFor(t)
+	base := rv.UnsafePointer()
+	if p == nil || !allZero(base, p.size) || len(raw) > 1<<31-1 {
+		return false // (pendString holds int32 offsets)
 	}
 	d := fdec{b: raw}
 	d.space()
-	if d.object(target, p) {
+	if d.object(base, p) {
 		d.space()
 		if d.i == len(d.b) {
+			d.flush()
 			return true
 		}
 	}
-	target.SetZero()
+	rv.Elem().SetZero()
 	return false
+}
+
+// zeros is compared against a target to tell it is zero.
+var zeros [1024]byte
+
+// allZero reports whether the n bytes at p are all zero: then the value
+// there is its type's zero value. (A zero value with other bytes, a -0.0
+// float or non-zero padding, only sends the decode to encoding/json.)
+func allZero(p unsafe.Pointer, n uintptr) bool {
+	for off := uintptr(0); off < n; off += uintptr(len(zeros)) {
+		k := min(n-off, uintptr(len(zeros)))
+		if unsafe.String((*byte)(unsafe.Add(p, off)), k) != unsafe.String(&zeros[0], k) {
+			return false
+		}
+	}
+	return true
 }
 
 // Field kinds of a decode plan.
@@ -63,18 +90,64 @@ const (
 )
 
 // structPlan maps a struct's JSON names to its fields.
+//
+// The decoder writes a field of a struct of type T at base+off, where base
+// points to a T: the target itself (v is a *T), a struct field of type T
+// (base+off of the outer struct, fkStruct), or the T a non-nil *T field
+// points to (fkPtrStruct, whose plan is that of the pointer's element
+// type). off is reflect's offset of the field in T, and the store uses a
+// Go type of the field's kind and size (string for fkString, intN/uintN/
+// floatN of the field's size, bool, unsafe.Pointer for fkPtrStruct), so
+// the garbage collector's write barriers see every pointer stored.
 type structPlan struct {
-	fields map[string]fieldPlan
+	fields []fieldPlan
 	names  []string // every JSON name, for the case-insensitive check
+	size   uintptr  // the struct's size
+
+	// A key's words (keyWords) and length hash (keyHash) to slots[h], the
+	// first of the fields (chained by next) whose names hash to h; -1
+	// marks an empty slot. mult and shift are chosen when the plan is built
+	// so that names seldom share a slot.
+	slots []int8
+	mult  uint64
+	shift uint8
 }
 
 type fieldPlan struct {
-	index int
-	kind  int
-	bits  int
-	sub   *structPlan  // fkStruct
-	elem  reflect.Type // fkPtrStruct
-	bit   uint64       // for repeated-key detection
+	name   string
+	wa, wb uint64 // name's words (keyWords)
+	off    uintptr
+	kind   uint8
+	size   uint8       // bytes, of fkInt, fkUint, fkFloat
+	next   int8        // the next field in the same slot, or -1
+	bits   int         // of fkInt, fkUint, fkFloat
+	sub    *structPlan // fkStruct
+	ptr    *ptrPlan    // fkPtrStruct
+	bit    uint64      // for repeated-key detection
+}
+
+// ptrPlan is the plan of a pointer field's element type, looked up on first
+// use (a struct may point to its own type).
+type ptrPlan struct {
+	elem reflect.Type
+	plan atomic.Pointer[structPlan] // nil: not yet looked up
+}
+
+// noPlan is ptrPlan.plan for an element type that cannot be fast-decoded.
+var noPlan = new(structPlan)
+
+func (pp *ptrPlan) get() *structPlan {
+	p := pp.plan.Load()
+	if p == nil {
+		if p = planFor(pp.elem); p == nil {
+			p = noPlan
+		}
+		pp.plan.Store(p)
+	}
+	if p == noPlan {
+		return nil
+	}
+	return p
 }
 
 var plans sync.Map // reflect.Type → *structPlan (nil: not fast-decodable)
@@ -104,7 +177,7 @@ func buildPlan(t reflect.Type) *structPlan {
 	if t.Kind() != reflect.Struct || custom(t) || t.NumField() > 64 {
 		return nil
 	}
-	p := &structPlan{fields: map[string]fieldPlan{}}
+	p := &structPlan{size: t.Size()}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.Anonymous {
@@ -130,22 +203,136 @@ func buildPlan(t reflect.Type) *structPlan {
 		if name == "" {
 			name = f.Name
 		}
-		if _, dup := p.fields[name]; dup {
-			return nil // encoding/json's dominance rules
+		for _, n := range p.names {
+			if n == name {
+				return nil // encoding/json's dominance rules
+			}
 		}
-		fp := fieldPlan{index: i, bit: 1 << uint(len(p.names))}
-		if hasOption(opts, "string") {
-			fp.kind = fkUnsupported
-		} else {
-			fp.kind, fp.bits, fp.sub, fp.elem = kindOf(f.Type)
+		fp := fieldPlan{name: name, off: f.Offset, bit: 1 << uint(len(p.names))}
+		fp.wa, fp.wb = keyWords(name)
+		if !hasOption(opts, "string") {
+			fp.kind, fp.bits, fp.sub, fp.ptr = kindOf(f.Type)
+			fp.size = uint8(f.Type.Size())
 		}
-		p.fields[name] = fp
+		p.fields = append(p.fields, fp)
 		p.names = append(p.names, name)
 	}
+	p.index()
 	return p
 }
 
-func kindOf(t reflect.Type) (kind, bits int, sub *structPlan, elem reflect.Type) {
+// keyWords packs a key for comparing and hashing: up to 8 bytes
+// zero-extended into a; from 9 to 16 bytes, the first 8 in a and the last
+// 8 (overlapping) in b. Keys of the same length up to 16 bytes are equal
+// exactly when their words are; longer keys also need comparing in full.
+func keyWords(key string) (a, b uint64) {
+	if len(key) > 8 {
+		return binary.LittleEndian.Uint64([]byte(key[:8])), binary.LittleEndian.Uint64([]byte(key[len(key)-8:]))
+	}
+	for i := len(key) - 1; i >= 0; i-- {
+		a = a<<8 | uint64(key[i])
+	}
+	return a, 0
+}
+
+// keyHash is structPlan's hash of a key of n bytes with words a and b.
+func keyHash(a, b uint64, n int, mult uint64, shift uint8) uint64 {
+	return (a ^ bits.RotateLeft64(b, 31) ^ uint64(n)) * mult >> (shift & 63)
+}
+
+// index fills p's slots: of the tables of 2, 4 or 8 times as many slots
+// as fields and a few multipliers, the first where no two names share a
+// slot, else the one with the fewest such sharings.
+func (p *structPlan) index() {
+	mults := [...]uint64{0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb, 0xff51afd7ed558ccd,
+		0xc4ceb9fe1a85ec53, 0x87c37b91114253d5, 0x4cf5ad432745937f, 0xd6e8feb86659fd93}
+	hash := func(f *fieldPlan, m uint64, shift uint8) uint64 { return keyHash(f.wa, f.wb, len(f.name), m, shift) }
+	best, lenBits := -1, bits.Len(uint(len(p.fields)))
+	for k := lenBits + 1; k <= lenBits+3 && best != 0; k++ {
+		for _, m := range mults {
+			shift := uint8(64 - k)
+			clashes := 0
+			for a := range p.fields {
+				for b := range a {
+					if hash(&p.fields[a], m, shift) == hash(&p.fields[b], m, shift) {
+						clashes++
+					}
+				}
+			}
+			if best < 0 || clashes < best {
+				best, p.mult, p.shift = clashes, m, shift
+			}
+			if best == 0 {
+				break
+			}
+		}
+	}
+	p.fillSlots()
+}
+
+// fillSlots fills p.slots by p.mult and p.shift.
+func (p *structPlan) fillSlots() {
+	p.slots = make([]int8, 1<<(64-p.shift))
+	for h := range p.slots {
+		p.slots[h] = -1
+	}
+	for i := len(p.fields) - 1; i >= 0; i-- {
+		f := &p.fields[i]
+		h := keyHash(f.wa, f.wb, len(f.name), p.mult, p.shift)
+		f.next = p.slots[h]
+		p.slots[h] = int8(i)
+	}
+}
+
+// lookup returns the field named exactly b[ks:ke], or nil. The key is a
+// string's contents: a quote follows it in b.
+func (p *structPlan) lookup(b []byte, ks, ke int) *fieldPlan {
+	n := ke - ks
+	var wa, wb uint64
+	switch {
+	case n > 16 || n <= 0 || ks < 0 || ke > len(b): // (the last two never: word's bounds)
+		return p.lookupSlow(b[ks:ke])
+	case n > 8:
+		wa, wb = word(b, ks), word(b, ke-8)
+	case ks+8 <= len(b):
+		wa = word(b, ks) & (^uint64(0) >> ((64 - 8*n) & 63))
+	default:
+		return p.lookupSlow(b[ks:ke])
+	}
+	for k := p.slots[keyHash(wa, wb, n, p.mult, p.shift)]; k >= 0; {
+		f := &p.fields[k]
+		if f.wa == wa && f.wb == wb && len(f.name) == n {
+			return f
+		}
+		k = f.next
+	}
+	return nil
+}
+
+// lookupSlow is lookup for keys longer than 16 bytes, empty ones, and short
+// ones near the end of the input.
+func (p *structPlan) lookupSlow(key []byte) *fieldPlan {
+	if len(key) == 0 {
+		return nil // no field has an empty name
+	}
+	wa, wb := keyWords(string(key))
+	for k := p.slots[keyHash(wa, wb, len(key), p.mult, p.shift)]; k >= 0; {
+		f := &p.fields[k]
+		if f.name == string(key) {
+			return f
+		}
+		k = f.next
+	}
+	return nil
+}
+
+// word returns the eight bytes at b[i:] as a little-endian number. The
+// caller guarantees 0 <= i and i+8 <= len(b): word checks no bounds.
+func word(b []byte, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i))[:])
+}
+
+func kindOf(t reflect.Type) (kind uint8, bits int, sub *structPlan, ptr *ptrPlan) {
 	if custom(t) {
 		return fkUnsupported, 0, nil, nil
 	}
@@ -166,7 +353,7 @@ func kindOf(t reflect.Type) (kind, bits int, sub *structPlan, elem reflect.Type)
 		}
 	case reflect.Pointer:
 		if e := t.Elem(); e.Kind() == reflect.Struct && !custom(e) {
-			return fkPtrStruct, 0, nil, e
+			return fkPtrStruct, 0, nil, &ptrPlan{elem: e}
 		}
 	}
 	return fkUnsupported, 0, nil, nil
@@ -200,37 +387,160 @@ func hasOption(opts, want string) bool {
 type fdec struct {
 	b []byte
 	i int
+
+	// The decoded strings not yet stored: flush copies them into one
+	// allocation and stores each in its field.
+	npend, pendSize int
+	pend            [16]pendString
+}
+
+// pendString is a string to store in *dst: b[start:end] of the fdec.
+type pendString struct {
+	dst        *string
+	start, end int32
+}
+
+// setString stores b[start:end] in *dst, at the latest when the decode
+// ends (flush).
+func (d *fdec) setString(dst *string, start, end int) {
+	if d.npend == len(d.pend) {
+		d.flush()
+	}
+	// len(d.pend) is a power of two: the mask only spares a bounds check.
+	d.pend[d.npend&(len(d.pend)-1)] = pendString{dst, int32(start), int32(end)}
+	d.npend++
+	d.pendSize += end - start
+}
+
+// flush stores the pending strings, as substrings of one new string. It
+// copies eight bytes at a time where d.b has eight bytes past a string to
+// read (within the JSON text, after the string's closing quote) and buf
+// room for up to seven bytes written past the string, where the next
+// strings go. A string is stored (made) once its bytes are in place: no
+// write changes it after. Fields hold the zero "" until
+// then: as the target was zero and no key is decoded twice, an empty
+// string needs no store.
+func (d *fdec) flush() {
+	if d.npend == 0 {
+		return
+	}
+	b, pend := d.b, d.pend[:d.npend]
+	buf := make([]byte, d.pendSize)
+	off := 0
+	for k := range pend {
+		start, end := int(pend[k].start), int(pend[k].end)
+		n := end - start
+		if end+8 <= len(b) && off+n+7 <= len(buf) {
+			for i := 0; i < n; i += 8 {
+				binary.LittleEndian.PutUint64(buf[off+i:], word(b, start+i)) // start+i+8 <= end+7 < len(b)
+			}
+		} else {
+			copy(buf[off:], b[start:end])
+		}
+		if n > 0 {
+			*pend[k].dst = unsafe.String(&buf[off], n)
+		}
+		off += n
+	}
+	d.npend, d.pendSize = 0, 0
 }
 
 func (d *fdec) space() { d.i = skipSpace(d.b, d.i) }
 
-// object decodes the object at d.i into v (a struct) by p.
-func (d *fdec) object(v reflect.Value, p *structPlan) bool {
-	if d.i >= len(d.b) || d.b[d.i] != '{' {
+// object decodes the object at d.i into the struct at base by p.
+func (d *fdec) object(base unsafe.Pointer, p *structPlan) bool {
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	d.i++
-	d.space()
-	if d.i < len(d.b) && d.b[d.i] == '}' {
-		d.i++
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
 		return true
 	}
 	var seen uint64
 	for {
-		key, ok := d.plainString()
-		if !ok || !d.colon() {
+		// The key, and the colon after it (usually with no spaces).
+		if i >= len(b) || b[i] != '"' {
 			return false
 		}
-		if f, found := p.fields[string(key)]; found {
-			if seen&f.bit != 0 || !d.field(v.Field(f.index), &f) {
+		ks, ke := i+1, -1
+		if ks+8 <= len(b) { // asciiEnd's first word, inlined
+			if m := asciiStops(word(b, ks)); m != 0 {
+				if ke = ks + bits.TrailingZeros64(m)>>3; b[ke] != '"' {
+					ke = -1
+				}
+			} else {
+				ke = asciiEndFrom(b, ks+8)
+			}
+		} else {
+			ke = asciiEndFrom(b, ks)
+		}
+		if ke < 0 {
+			d.i = i
+			if _, ok := d.plainStringSlow(); !ok {
+				return false
+			}
+			ke = d.i - 1
+		}
+		i = ke + 1
+		if i+1 < len(b) && b[i] == ':' && b[i+1] > ' ' {
+			i++
+		} else {
+			if i = skipSpace(b, i); i >= len(b) || b[i] != ':' {
+				return false
+			}
+			i = skipSpace(b, i+1)
+		}
+
+		// The value.
+		if f := p.lookup(b, ks, ke); f != nil {
+			if seen&f.bit != 0 {
 				return false
 			}
 			seen |= f.bit
-		} else if foldsOnto(key, p.names...) || !d.skip() {
+			fp := unsafe.Add(base, f.off)
+			if f.kind == fkString && i < len(b) && b[i] == '"' {
+				if e := asciiEnd(b, i+1); e >= 0 && d.npend < len(d.pend) {
+					// The usual case, setString inlined.
+					d.pend[d.npend] = pendString{(*string)(fp), int32(i + 1), int32(e)}
+					d.npend++
+					d.pendSize += e - (i + 1)
+					i = e + 1
+					goto next
+				}
+			}
+			if d.i = i; !d.field(fp, f) {
+				return false
+			}
+			i = d.i
+		} else {
+			if foldsOnto(b[ks:ke], p.names...) {
+				return false
+			}
+			if d.i = i; !d.skip() {
+				return false
+			}
+			i = d.i
+		}
+
+	next:
+		// A comma (usually with no spaces) or the end of the object.
+		if i+1 < len(b) && b[i] == ',' && b[i+1] > ' ' {
+			i++
+			continue
+		}
+		if i = skipSpace(b, i); i >= len(b) {
 			return false
 		}
-		if more, ok := d.more('}'); !ok || !more {
-			return ok
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			d.i = i + 1
+			return true
+		default:
+			return false
 		}
 	}
 }
@@ -265,30 +575,34 @@ func (d *fdec) more(closing byte) (more, ok bool) {
 	return false, false
 }
 
-// field decodes the value at d.i into fv by f.
-func (d *fdec) field(fv reflect.Value, f *fieldPlan) bool {
-	if d.literal("null") {
+// field decodes the value at d.i into the field at fp by f.
+func (d *fdec) field(fp unsafe.Pointer, f *fieldPlan) bool {
+	if d.i < len(d.b) && d.b[d.i] == 'n' {
+		if !d.literal("null") {
+			return false
+		}
 		switch f.kind {
 		case fkUnsupported:
 			return false
 		case fkPtrStruct:
-			fv.SetZero()
+			*(*unsafe.Pointer)(fp) = nil
 		}
 		return true // encoding/json leaves other kinds alone on null
 	}
 	switch f.kind {
 	case fkString:
+		start := d.i + 1
 		s, ok := d.plainString()
 		if ok {
-			fv.SetString(string(s))
+			d.setString((*string)(fp), start, start+len(s))
 		}
 		return ok
 	case fkBool:
 		switch {
 		case d.literal("true"):
-			fv.SetBool(true)
+			*(*bool)(fp) = true
 		case d.literal("false"):
-			fv.SetBool(false)
+			*(*bool)(fp) = false
 		default:
 			return false
 		}
@@ -304,32 +618,55 @@ func (d *fdec) field(fv reflect.Value, f *fieldPlan) bool {
 			if !integer || err != nil {
 				return false
 			}
-			fv.SetInt(n)
+			switch f.size {
+			case 1:
+				*(*int8)(fp) = int8(n)
+			case 2:
+				*(*int16)(fp) = int16(n)
+			case 4:
+				*(*int32)(fp) = int32(n)
+			default:
+				*(*int64)(fp) = n
+			}
 		case fkUint:
 			n, err := strconv.ParseUint(string(lit), 10, f.bits)
 			if !integer || err != nil {
 				return false
 			}
-			fv.SetUint(n)
+			switch f.size {
+			case 1:
+				*(*uint8)(fp) = uint8(n)
+			case 2:
+				*(*uint16)(fp) = uint16(n)
+			case 4:
+				*(*uint32)(fp) = uint32(n)
+			default:
+				*(*uint64)(fp) = n
+			}
 		default:
 			x, err := strconv.ParseFloat(string(lit), f.bits)
 			if err != nil {
 				return false
 			}
-			fv.SetFloat(x)
+			if f.size == 4 {
+				*(*float32)(fp) = float32(x)
+			} else {
+				*(*float64)(fp) = x
+			}
 		}
 		return true
 	case fkStruct:
-		return d.object(fv, f.sub)
+		return d.object(fp, f.sub)
 	case fkPtrStruct:
-		sub := planFor(f.elem)
+		sub := f.ptr.get()
 		if sub == nil {
 			return false
 		}
-		if fv.IsNil() {
-			fv.Set(reflect.New(f.elem))
+		pp := (*unsafe.Pointer)(fp)
+		if *pp == nil {
+			*pp = reflect.New(f.ptr.elem).UnsafePointer()
 		}
-		return d.object(fv.Elem(), sub)
+		return d.object(*pp, sub)
 	}
 	return false
 }
@@ -345,6 +682,89 @@ func (d *fdec) literal(lit string) bool {
 // plainString returns the contents of the string at d.i when it has no
 // escapes, no control characters and is valid UTF-8.
 func (d *fdec) plainString() ([]byte, bool) {
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	if j := asciiEnd(b, i+1); j >= 0 {
+		d.i = j + 1
+		return b[i+1 : j], true
+	}
+	return d.plainStringSlow()
+}
+
+// asciiEnd returns the index of the quote ending the string whose contents
+// start at b[i] when the contents are printable ASCII without a backslash,
+// or -1 (then plainStringSlow decides). It reads eight bytes at a time
+// (asciiStops); this first word, inlined, ends most keys.
+func asciiEnd(b []byte, i int) int {
+	if i >= 0 && i+8 <= len(b) {
+		if m := asciiStops(word(b, i)); m != 0 {
+			if j := i + bits.TrailingZeros64(m)>>3; b[j] == '"' {
+				return j
+			}
+			return -1
+		}
+		return asciiEndFrom(b, i+8)
+	}
+	return asciiEndFrom(b, i)
+}
+
+// asciiEndFrom is asciiEnd from b[i] on. The last word of b is read
+// shifted down, its missing bytes zero: control characters, which stop
+// the scan.
+func asciiEndFrom(b []byte, i int) int {
+	if i < 0 {
+		return -1
+	}
+	if len(b) < 8 {
+		for ; i < len(b); i++ {
+			switch c := b[i]; {
+			case c == '"':
+				return i
+			case c == '\\' || c < 0x20 || c >= 0x80:
+				return -1
+			}
+		}
+		return -1
+	}
+	for {
+		var x uint64
+		if i+8 <= len(b) {
+			x = word(b, i)
+		} else if i < len(b) {
+			x = word(b, len(b)-8) >> ((8 * (i + 8 - len(b))) & 63)
+		} else {
+			return -1
+		}
+		if m := asciiStops(x); m != 0 {
+			if j := i + bits.TrailingZeros64(m)>>3; j < len(b) && b[j] == '"' {
+				return j
+			}
+			return -1
+		}
+		i += 8
+	}
+}
+
+// asciiStops flags the bytes of x that stop asciiEnd: a quote, a
+// backslash, a control character or a byte past ASCII. Its lowest set bit
+// is the high bit of the first such byte (higher bits may be spurious):
+// with t = x^0x02…, a byte of t-0x21… has its high bit set when the byte
+// of x is below 0x20 or a quote (those and only those are below 0x21 in
+// t); with s = x^0x5c…, one of s-0x01… when the byte of x is a backslash
+// or past ASCII; x's own high bits flag the bytes past ASCII. The bytes
+// before the first flagged one are printable ASCII, in t and s at least
+// 0x21 and 0x01: no subtraction borrows from the flagged byte.
+func asciiStops(x uint64) uint64 {
+	t := (x ^ 0x02*lowBits) - 0x21*lowBits
+	s := (x ^ 0x5c*lowBits) - lowBits
+	return (t | s | x) & highBits
+}
+
+// plainStringSlow is plainString for strings with bytes past ASCII or
+// ending near the end of d.b.
+func (d *fdec) plainStringSlow() ([]byte, bool) {
 	b, i := d.b, d.i
 	if i >= len(b) || b[i] != '"' {
 		return nil, false
