@@ -29,6 +29,10 @@ import (
 //     ReadHeaderTimeout to finish that request's headers (on a *tls.Conn,
 //     which the guard does not wrap, IdleTimeout covers both).
 //
+// An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
+// carries many requests at once and is active as long as one runs, so it
+// has no active limit: only the new and idle ones.
+//
 // net/http reports the phases through http.Server.ConnState; the start of a
 // next request is seen by the guard's Read.
 
@@ -42,6 +46,7 @@ const (
 	phaseActive         // headers read, response not finished
 	phaseIdle           // between requests
 	phaseHeaders        // the next request's first bytes arrived
+	phaseStreams        // HTTP/2, serving requests: no limit
 )
 
 // connLimits are the time each phase may last.
@@ -151,6 +156,8 @@ func (g *connGuard) connState(c net.Conn, s http.ConnState) {
 		phase := int32(phaseActive)
 		if s == http.StateIdle {
 			phase = phaseIdle
+		} else if tc, ok := c.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+			phase = phaseStreams
 		}
 		p.since.Store(g.clock.Load())
 		p.phase.Store(phase)
@@ -196,6 +203,8 @@ func (g *connGuard) sweep(tick time.Duration) {
 			limit = g.limits.header
 		case phaseActive:
 			limit = g.limits.active
+		case phaseStreams:
+			continue
 		}
 		if now-p.since.Load() > int64(limit+tick) {
 			expired = append(expired, c)

@@ -3,10 +3,13 @@ package slackapp
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -262,4 +265,61 @@ func TestServeClosesSlowConnections(t *testing.T) {
 	if resp := readResponse(t, kept); resp.StatusCode != http.StatusOK || !strings.Contains(resp.Status, "200") {
 		t.Fatalf("healthz again: %s", resp.Status)
 	}
+}
+
+// An HTTP/2 connection over TLS stays open past the active limit while it
+// serves requests: it multiplexes them, so its active phase has no end of
+// its own. Its idle limit still applies.
+func TestConnGuardHTTP2(t *testing.T) {
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	cfg := ts.TLS.Clone()
+	cfg.NextProtos = []string{"h2", "http/1.1"}
+
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+	})
+	f := &guardFixture{t: t, addr: raw.Addr().String()}
+	g := newConnGuard(tls.NewListener(raw, cfg), testLimits)
+	g.now = func() time.Time { return time.Unix(0, f.clock.Load()) }
+	g.clock.Store(0)
+	f.g = g
+	srv := &http.Server{Handler: handler, ConnState: g.connState}
+	go func() { _ = srv.Serve(g) }()
+	defer func() {
+		g.close()
+		srv.Close()
+	}()
+
+	client := ts.Client()
+	done := make(chan error, 1)
+	go func() {
+		resp, err := client.Get("https://" + f.addr + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.ProtoMajor != 2 {
+				err = fmt.Errorf("protocol %s, want HTTP/2", resp.Proto)
+			}
+		}
+		done <- err
+	}()
+	<-entered
+	f.waitPhases(1, phaseStreams)
+	f.at(testLimits.active + time.Hour)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("a request on an HTTP/2 connection past the active limit: %v", err)
+	}
+	f.waitPhases(1, phaseIdle)
+	f.at(2*time.Hour + testLimits.idle + 2*time.Second)
+	f.waitPhases(0, 0)
 }
