@@ -406,6 +406,11 @@ func (d *fdec) setString(dst *string, start, end int) {
 	if d.npend == len(d.pend) {
 		d.flush()
 	}
+	d.push(dst, start, end)
+}
+
+// push is setString when d.pend has room (small enough to inline).
+func (d *fdec) push(dst *string, start, end int) {
 	// len(d.pend) is a power of two: the mask only spares a bounds check.
 	d.pend[d.npend&(len(d.pend)-1)] = pendString{dst, int32(start), int32(end)}
 	d.npend++
@@ -465,11 +470,9 @@ func (d *fdec) object(base unsafe.Pointer, p *structPlan) bool {
 			return false
 		}
 		ks, ke := i+1, -1
-		if ks+8 <= len(b) { // asciiEnd's first word, inlined
+		if ks+8 <= len(b) { // asciiEnd, its first word inlined: it ends most keys
 			if m := asciiStops(word(b, ks)); m != 0 {
-				if ke = ks + bits.TrailingZeros64(m)>>3; b[ke] != '"' {
-					ke = -1
-				}
+				ke = quoteAt(b, ks+bits.TrailingZeros64(m)>>3)
 			} else {
 				ke = asciiEndFrom(b, ks+8)
 			}
@@ -502,10 +505,7 @@ func (d *fdec) object(base unsafe.Pointer, p *structPlan) bool {
 			fp := unsafe.Add(base, f.off)
 			if f.kind == fkString && i < len(b) && b[i] == '"' {
 				if e := asciiEnd(b, i+1); e >= 0 && d.npend < len(d.pend) {
-					// The usual case, setString inlined.
-					d.pend[d.npend] = pendString{(*string)(fp), int32(i + 1), int32(e)}
-					d.npend++
-					d.pendSize += e - (i + 1)
+					d.push((*string)(fp), i+1, e) // the usual case
 					i = e + 1
 					goto next
 				}
@@ -696,18 +696,25 @@ func (d *fdec) plainString() ([]byte, bool) {
 // asciiEnd returns the index of the quote ending the string whose contents
 // start at b[i] when the contents are printable ASCII without a backslash,
 // or -1 (then plainStringSlow decides). It reads eight bytes at a time
-// (asciiStops); this first word, inlined, ends most keys.
+// (asciiStops). It is too large to inline: object repeats its first word,
+// which ends most keys, in line (a call per key cost ~1.3k instructions of
+// an event's ~102k).
 func asciiEnd(b []byte, i int) int {
 	if i >= 0 && i+8 <= len(b) {
 		if m := asciiStops(word(b, i)); m != 0 {
-			if j := i + bits.TrailingZeros64(m)>>3; b[j] == '"' {
-				return j
-			}
-			return -1
+			return quoteAt(b, i+bits.TrailingZeros64(m)>>3)
 		}
-		return asciiEndFrom(b, i+8)
+		i += 8
 	}
 	return asciiEndFrom(b, i)
+}
+
+// quoteAt returns j when b[j] is a quote, else -1.
+func quoteAt(b []byte, j int) int {
+	if b[j] == '"' {
+		return j
+	}
+	return -1
 }
 
 // asciiEndFrom is asciiEnd from b[i] on. The last word of b is read
