@@ -130,11 +130,11 @@ type Config struct {
 	QueueSize int
 	// DedupeTTL is how long an event_id is remembered to drop retries;
 	// DedupeSize (SLACK_DEDUPE_SIZE) bounds how many are remembered, about
-	// 60 bytes each. At R events a second the window covers DedupeSize/R
-	// seconds, and Slack retries a delivery it saw fail after about 1 and
-	// 5 minutes: above DedupeSize/300 events a second (33 with the
-	// default), raise it. The app warns (at most every 10 minutes) when it
-	// forgets ids before DedupeTTL.
+	// 30 bytes each (at most 2³⁰). At R events a second the window covers
+	// DedupeSize/R seconds, and Slack retries a delivery it saw fail after
+	// about 1 and 5 minutes: above DedupeSize/300 events a second (33 with
+	// the default), raise it. The app warns (at most every 10 minutes) when
+	// it forgets ids before DedupeTTL.
 	DedupeTTL  time.Duration
 	DedupeSize int
 	// AuthCacheTTL is how long an authorization is cached (default 30 s;
@@ -189,8 +189,8 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	if n := get(EnvDedupeSize); n != "" {
 		v, err := strconv.Atoi(n)
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("slackapp: %s=%q is not a positive number of event ids; set it like 100000", EnvDedupeSize, n)
+		if err != nil || v <= 0 || v > maxDedupeSize {
+			return nil, fmt.Errorf("slackapp: %s=%q is not a number of event ids from 1 to %d; set it like 100000", EnvDedupeSize, n, maxDedupeSize)
 		}
 		c.DedupeSize = v
 	}

@@ -2,6 +2,7 @@ package slackapp
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -51,8 +52,8 @@ func TestDedupeBounded(t *testing.T) {
 			t.Fatalf("id %d refused as a retry", i)
 		}
 	}
-	if len(d.seen) != 100 || d.n != 100 {
-		t.Errorf("%d ids in the map and %d in the ring, want 100", len(d.seen), d.n)
+	if d.live != 100 || d.n != 100 {
+		t.Errorf("%d ids in the index and %d in the ring, want 100", d.live, d.n)
 	}
 	if isNew, _ := d.claim(fmt.Sprintf("Ev%08d", 9_999)); isNew {
 		t.Error("the newest id was forgotten")
@@ -93,5 +94,63 @@ func TestDedupeReportsForgettingEarly(t *testing.T) {
 	e.claim("D")
 	if _, kept := e.claim("E"); kept != 0 {
 		t.Errorf("dropping expired ids was reported: %v", kept)
+	}
+}
+
+// TestDedupeMatchesModel runs random claims, releases and clock steps on
+// small dedupes, where ring wraps, early forgetting, and collisions and
+// deletions in the index (2 to 128 slots) are frequent, and checks every
+// answer against a plain model: a map of remembered ids to their claim and
+// an arrival-ordered list of claims.
+func TestDedupeMatchesModel(t *testing.T) {
+	type claim struct {
+		id  string
+		seq int
+		exp time.Time
+	}
+	for _, size := range []int{1, 2, 3, 7, 64} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(size), 42))
+			now := time.Unix(1_700_000_000, 0)
+			const ttl = 10 * time.Second
+			d := newDedupe(size, ttl, func() time.Time { return now })
+			var order []claim          // the model's ring: claims, released or not
+			seen := map[string]claim{} // the model's remembered ids
+			forget := func() {
+				if c, ok := seen[order[0].id]; ok && c.seq == order[0].seq {
+					delete(seen, c.id)
+				}
+				order = order[1:]
+			}
+			for step := range 20_000 {
+				id := fmt.Sprintf("Ev%d", rng.IntN(3*size+2))
+				switch op := rng.IntN(10); {
+				case op < 6:
+					for len(order) > 0 && !now.Before(order[0].exp) {
+						forget() // expired
+					}
+					_, dup := seen[id]
+					if !dup {
+						if len(order) == size {
+							forget() // early
+						}
+						c := claim{id, step, now.Add(ttl)}
+						seen[id] = c
+						order = append(order, c)
+					}
+					if got, _ := d.claim(id); got != !dup {
+						t.Fatalf("step %d: claim(%q) = %v, want %v", step, id, got, !dup)
+					}
+				case op < 8:
+					delete(seen, id)
+					d.release(id)
+				default:
+					now = now.Add(time.Duration(rng.IntN(3000)) * time.Millisecond)
+				}
+				if d.live != len(seen) || d.n != len(order) {
+					t.Fatalf("step %d: %d ids indexed and %d in the ring, the model has %d and %d", step, d.live, d.n, len(seen), len(order))
+				}
+			}
+		})
 	}
 }

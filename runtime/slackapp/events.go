@@ -221,7 +221,7 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 	isNew, kept := a.dedupe.claim(ev.EventID)
 	if kept > 0 {
 		a.log.Warn("event de-duplication is forgetting event ids before their TTL, to make room: at this rate it keeps them for kept_for, "+
-			"and Slack retries a delivery it saw fail up to 5 minutes later; raise "+EnvDedupeSize+" (Config.DedupeSize, about 60 bytes an id)",
+			"and Slack retries a delivery it saw fail up to 5 minutes later; raise "+EnvDedupeSize+" (Config.DedupeSize, about 30 bytes an id)",
 			"kept_for", kept.String(), "dedupe_size", a.cfg.DedupeSize, "dedupe_ttl", a.cfg.DedupeTTL.String())
 	}
 	if !isNew {
