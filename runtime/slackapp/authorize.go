@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"log"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/slack-go/slack"
 
@@ -35,29 +34,41 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // cycle. With the installation held by value (the store's dozen strings
 // and scope lists, each its own object) and the query as the map's key,
 // callgrind counted 8.4k more instructions per event with 1,000 workspaces
-// sending events than with 10, nearly all of it marking. So an
-// authorization is compact: one object and one string. The installation's
-// strings, and those of the query it is cached under, are copied end to
-// end into strs and kept as offsets; scope lists are shared between
-// authorizations with the same scopes (internScopes); the bot client, by
-// value, has its token in strs; the cache's map is keyed by a hash
-// (authorizer.entries). Each request gets its own Installation, built from
-// that (installation: one 416-byte allocation, ~130 ns).
+// sending events than with 10, nearly all of it marking. With an
+// authorization object of one string and the bot client (slack-go's
+// Client, its logger box, a dozen pointer words), still 4.6k per event and
+// 6.5k per slash command; without the clients, 0.9k and 1.2k.
+//
+// So an authorization holds no client: each request gets its own
+// (newClient: 4 allocations), which costs less than marking a thousand
+// cached ones: callgrind counted event 100.6k -> 99.7k instructions per
+// request, slash command 113.2k -> 110.9k, with this compact form. It is a value of at most 128 bytes, which the cache's
+// map keeps in its own slots (a larger value would be an object of its
+// own), with one pointer: the string holding the installation's strings
+// and the key's, end to end (ends). Scope lists and time locations are
+// indexes into tables shared by all authorizations (internScopes,
+// internLoc); times are Unix nanoseconds (their monotonic reading dropped).
+// Each request gets its own Installation, built from that (installation:
+// one 416-byte allocation). An installation the compact form cannot hold
+// (strings past 64 KB, a 257th scope list, a time out of range) is kept
+// whole in full instead.
 type authorization struct {
 	strs                string
-	ends                [numStrs]uint32 // end of each string in strs: instStrings', then the key's
-	keyIsEnterprise     bool            // the key's IsEnterpriseInstall
-	botScopes           []string        // shared: read-only, capacity clipped
-	userScopes          []string        // shared: read-only, capacity clipped
-	botTokenExpiresAt   time.Time
-	userTokenExpiresAt  time.Time
-	installedAt         time.Time
+	full                *installstore.Installation // see above; in single-workspace mode, the one every request shares
+	client              *slack.Client              // single-workspace mode: the bot client every request shares
+	expires             int64                      // cache entry expiry, Unix nanoseconds
+	times               [numTimes]int64            // instTimes', Unix nanoseconds
+	ends                [numStrs]uint16            // end of each string in strs: instStrings', then the key's
+	scopes              [2]int16                   // BotScopes, UserScopes: index in authorizer.scopeLists, or noScopes
+	locs                [numTimes]uint8            // index in authorizer.locs, or zeroTime
+	keyIsEnterprise     bool                       // the key's IsEnterpriseInstall
 	isEnterpriseInstall bool
-	client              slack.Client
-	userClient          *slack.Client              // nil unless the acting user installed with user scopes
-	expires             time.Time                  // cache entry expiry
-	single              *installstore.Installation // single-workspace mode: every request shares it
+	shared              bool // full is every request's (single-workspace mode)
+	userClient          bool // the acting user installed with user scopes: the request gets a user client
 }
+
+// An authorization must fit in a map slot (see authorization).
+var _ [128 - unsafe.Sizeof(authorization{})]byte
 
 // The strings of an authorization: the Installation's 18 (instStrings),
 // then the key's enterprise, team and user ids.
@@ -67,6 +78,9 @@ const (
 	strUserToken   = 11 // Installation.UserToken in instStrings
 	strKey         = numInstStrings
 	numStrs        = strKey + 3
+	numTimes       = 3 // instTimes
+	noScopes       = -1
+	zeroTime       = 255 // locs: the zero time.Time
 )
 
 // instStrings returns pointers to the string fields of inst, in the order
@@ -82,11 +96,16 @@ func instStrings(inst *installstore.Installation) [numInstStrings]*string {
 	}
 }
 
+// instTimes returns pointers to the time fields of inst.
+func instTimes(inst *installstore.Installation) [numTimes]*time.Time {
+	return [...]*time.Time{&inst.BotTokenExpiresAt, &inst.UserTokenExpiresAt, &inst.InstalledAt}
+}
+
 // packAuthorization returns the authorization of inst in compact form
 // (see authorization), cached under q. It rewrites q's strings to point
 // into the authorization's, so that q as the entry's key keeps no
-// request's memory alive. z.mu must be held (internScopes).
-func (z *authorizer) packAuthorization(inst *installstore.Installation, q *installstore.Query) *authorization {
+// request's memory alive. z.mu must be held (internScopes, internLoc).
+func (z *authorizer) packAuthorization(inst *installstore.Installation, q *installstore.Query) authorization {
 	var strs [numStrs]*string
 	*(*[numInstStrings]*string)(strs[:]) = instStrings(inst)
 	strs[strKey], strs[strKey+1], strs[strKey+2] = &q.EnterpriseID, &q.TeamID, &q.UserID
@@ -94,27 +113,61 @@ func (z *authorizer) packAuthorization(inst *installstore.Installation, q *insta
 	for _, p := range strs {
 		n += len(*p)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	e := &authorization{
-		keyIsEnterprise: q.IsEnterpriseInstall,
-		botScopes:       z.internScopes(inst.BotScopes), userScopes: z.internScopes(inst.UserScopes),
-		botTokenExpiresAt: inst.BotTokenExpiresAt, userTokenExpiresAt: inst.UserTokenExpiresAt, installedAt: inst.InstalledAt,
-		isEnterpriseInstall: inst.IsEnterpriseInstall,
+	e := authorization{keyIsEnterprise: q.IsEnterpriseInstall, isEnterpriseInstall: inst.IsEnterpriseInstall}
+	ok := n <= 0xffff
+	for i, scopes := range [...][]string{inst.BotScopes, inst.UserScopes} {
+		var k int
+		k, ok = z.internScopes(scopes), ok && k != tooManyScopes
+		e.scopes[i] = int16(k)
 	}
+	for i, t := range instTimes(inst) {
+		var l int
+		if l = z.internLoc(*t); l != zeroTime && !time.Unix(0, t.UnixNano()).Equal(*t) {
+			l = tooManyLocs // out of UnixNano's range
+		}
+		ok = ok && l != tooManyLocs
+		e.locs[i], e.times[i] = uint8(l), t.UnixNano()
+	}
+	var b strings.Builder
+	if !ok {
+		q.EnterpriseID, q.TeamID, q.UserID = strings.Clone(q.EnterpriseID), strings.Clone(q.TeamID), strings.Clone(q.UserID)
+		full := *inst
+		e = authorization{full: &full, keyIsEnterprise: q.IsEnterpriseInstall}
+		n = len(q.EnterpriseID) + len(q.TeamID) + len(q.UserID)
+		strs = [numStrs]*string{strKey: &q.EnterpriseID, strKey + 1: &q.TeamID, strKey + 2: &q.UserID}
+	}
+	b.Grow(n)
 	for i, p := range strs {
-		b.WriteString(*p)
-		e.ends[i] = uint32(b.Len())
+		if p != nil {
+			b.WriteString(*p)
+		}
+		e.ends[i] = uint16(b.Len())
 	}
 	e.strs = b.String()
 	*q = e.key()
-	e.client = *z.newClient(e.str(strBotToken))
 	return e
+}
+
+// clients returns the Web API clients of a request authorized by e: the
+// bot's, and the acting user's when e.userClient.
+func (z *authorizer) clients(e *authorization) (bot, user *slack.Client) {
+	if e.client != nil {
+		return e.client, nil
+	}
+	botToken, userToken := e.str(strBotToken), e.str(strUserToken)
+	if e.full != nil {
+		botToken, userToken = e.full.BotToken, e.full.UserToken
+	}
+	bot = z.newClient(botToken)
+	if e.userClient {
+		user = z.newClient(userToken)
+	}
+	return bot, user
 }
 
 // str returns the i-th string of e (see numStrs).
 func (e *authorization) str(i int) string {
-	start := uint32(0)
+	start := uint16(0)
 	if i > 0 {
 		start = e.ends[i-1]
 	}
@@ -126,53 +179,98 @@ func (e *authorization) key() installstore.Query {
 	return installstore.Query{EnterpriseID: e.str(strKey), TeamID: e.str(strKey + 1), UserID: e.str(strKey + 2), IsEnterpriseInstall: e.keyIsEnterprise}
 }
 
-// installation returns the installation: the request's own copy (in
+// installation returns e's installation: the request's own copy (in
 // single-workspace mode, the one every request shares).
-func (e *authorization) installation() *installstore.Installation {
-	if e.single != nil {
-		return e.single
+func (z *authorizer) installation(e *authorization) *installstore.Installation {
+	if e.full != nil {
+		if e.shared {
+			return e.full
+		}
+		inst := *e.full
+		inst.BotScopes, inst.UserScopes = slices.Clip(inst.BotScopes), slices.Clip(inst.UserScopes)
+		return &inst
 	}
-	inst := &installstore.Installation{
-		BotScopes: e.botScopes, UserScopes: e.userScopes,
-		BotTokenExpiresAt: e.botTokenExpiresAt, UserTokenExpiresAt: e.userTokenExpiresAt, InstalledAt: e.installedAt,
-		IsEnterpriseInstall: e.isEnterpriseInstall,
-	}
-	start := uint32(0)
+	inst := &installstore.Installation{IsEnterpriseInstall: e.isEnterpriseInstall}
+	start := uint16(0)
 	for i, p := range instStrings(inst) {
 		*p = e.strs[start:e.ends[i]]
 		start = e.ends[i]
 	}
+	if k := e.scopes[0]; k != noScopes {
+		inst.BotScopes = z.scopeLists[k]
+	}
+	if k := e.scopes[1]; k != noScopes {
+		inst.UserScopes = z.scopeLists[k]
+	}
+	for i, t := range instTimes(inst) {
+		switch l := e.locs[i]; l {
+		case zeroTime:
+		case 0:
+			*t = time.Unix(0, e.times[i]).UTC()
+		default:
+			*t = time.Unix(0, e.times[i]).In(z.locs[l-1])
+		}
+	}
 	return inst
 }
 
-// maxScopeSets bounds the shared scope lists; past it, an authorization
-// keeps a copy of its own.
-const maxScopeSets = 256
+// The shared tables' bounds: past them, an authorization is kept whole
+// (see authorization).
+const (
+	maxScopeSets  = 256
+	tooManyScopes = -2
+	maxLocs       = 254 // locs 1 to 254; 255 is zeroTime
+	tooManyLocs   = 256
+)
 
-// internScopes returns a list equal to scopes, shared with earlier
-// authorizations of the same scopes (most installations of an app have
-// the same), with its capacity clipped so that appending to it copies.
-// z.mu must be held.
-func (z *authorizer) internScopes(scopes []string) []string {
+// internScopes returns the index in z.scopeLists of a list equal to scopes
+// (most installations of an app have the same), whose capacity is clipped
+// so that appending to it copies; noScopes for nil, tooManyScopes when the
+// table is full. A list is written before its index is published (under
+// z.mu) and never changed, so readers need no lock. z.mu must be held.
+func (z *authorizer) internScopes(scopes []string) int {
 	if scopes == nil {
-		return nil
+		return noScopes
 	}
-	key := strings.Join(scopes, " ") // scope names have no spaces
-	if s, ok := z.scopeSets[key]; ok && slices.Equal(s, scopes) {
-		return s
+	key := strings.Join(scopes, "\x00") // a hit is checked: a NUL in a name only costs a slot
+	if k, ok := z.scopeSets[key]; ok && slices.Equal(z.scopeLists[k], scopes) {
+		return k
 	}
-	s := slices.Clip(strings.Fields(key))
-	if len(s) != len(scopes) { // a name with blanks after all: keep it as is
-		s = slices.Clip(slices.Clone(scopes))
-		for i := range s {
-			s[i] = strings.Clone(s[i])
+	if len(z.scopeSets) == maxScopeSets {
+		return tooManyScopes
+	}
+	s := make([]string, len(scopes))
+	for i := range s {
+		s[i] = strings.Clone(scopes[i])
+	}
+	k := len(z.scopeSets)
+	z.scopeLists[k] = slices.Clip(s)
+	z.scopeSets[key] = k
+	return k
+}
+
+// internLoc returns the locs index of t: 0 for UTC, zeroTime for the zero
+// time, else the index of t's location in z.locs plus one (tooManyLocs
+// when the table is full). z.mu must be held.
+func (z *authorizer) internLoc(t time.Time) int {
+	if t.IsZero() && t.Location() == time.UTC {
+		return zeroTime
+	}
+	loc := t.Location()
+	if loc == time.UTC {
+		return 0
+	}
+	for i, l := range z.locs[:z.nlocs] {
+		if l == loc {
+			return i + 1
 		}
-		return s
 	}
-	if len(z.scopeSets) < maxScopeSets {
-		z.scopeSets[key] = s
+	if z.nlocs == maxLocs {
+		return tooManyLocs
 	}
-	return s
+	z.locs[z.nlocs] = loc
+	z.nlocs++
+	return z.nlocs
 }
 
 // authorizer finds the installation for a request through a small TTL
@@ -186,15 +284,18 @@ func (z *authorizer) internScopes(scopes []string) []string {
 // revoked at Slack anyway.
 type authorizer struct {
 	app        *App
-	single     *authorization
+	single     *authorization // single-workspace mode
 	ttl        time.Duration
 	now        func() time.Time
-	clientOpts []slack.Option // shared by every client: API URL, HTTP client, logger
+	clientOpts []slack.Option // shared by every client: API URL, HTTP client
 
-	mu        sync.RWMutex
-	seed      maphash.Seed
-	entries   map[uint64]*authorization // by hash(key)
-	scopeSets map[string][]string       // see internScopes
+	mu         sync.RWMutex
+	seed       maphash.Seed
+	entries    map[uint64]authorization // by hash(key)
+	scopeSets  map[string]int           // see internScopes
+	scopeLists [maxScopeSets][]string
+	locs       [maxLocs]*time.Location // see internLoc
+	nlocs      int
 }
 
 // maxAuthEntries bounds the cache; past it the cache is emptied.
@@ -205,21 +306,21 @@ const maxAuthEntries = 10000
 const refreshMargin = 5 * time.Minute
 
 func newAuthorizer(a *App) *authorizer {
-	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, seed: maphash.MakeSeed(), entries: map[uint64]*authorization{}, scopeSets: map[string][]string{},
-		clientOpts: []slack.Option{slack.OptionAPIURL(a.cfg.APIURL()), slack.OptionHTTPClient(a.client),
-			// slack-go's default logger, once instead of once per client
-			slack.OptionLog(log.New(os.Stderr, "slack-go/slack", log.LstdFlags|log.Lshortfile))}}
+	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, seed: maphash.MakeSeed(), entries: map[uint64]authorization{}, scopeSets: map[string]int{},
+		// slack-go's default logger, made by slack.New, is kept: OptionLog
+		// would allocate a box for it per client.
+		clientOpts: []slack.Option{slack.OptionAPIURL(a.cfg.APIURL()), slack.OptionHTTPClient(a.client)}}
 	if a.cfg.SingleWorkspace() {
 		inst := &installstore.Installation{BotToken: a.cfg.BotToken, BotScopes: a.cfg.BotScopes, TokenType: "bot"}
-		z.single = &authorization{single: inst, client: *z.newClient(inst.BotToken)}
+		z.single = &authorization{full: inst, shared: true, client: z.newClient(inst.BotToken)}
 	}
 	return z
 }
 
 // authorize returns the authorization for q, or errNotInstalled.
-func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*authorization, error) {
+func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (authorization, error) {
 	if z.single != nil {
-		return z.single, nil
+		return *z.single, nil
 	}
 	if q.IsEnterpriseInstall {
 		q.TeamID = ""
@@ -227,30 +328,29 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (*auth
 	now := z.now()
 	if z.ttl > 0 {
 		z.mu.RLock()
-		e := z.entries[z.hash(q)]
+		e, ok := z.entries[z.hash(q)]
 		z.mu.RUnlock()
-		if e != nil && now.Before(e.expires) && e.key() == q {
+		if ok && now.UnixNano() < e.expires && e.key() == q {
 			return e, nil
 		}
 	}
 	inst, err := z.find(ctx, q)
 	if err != nil {
-		return nil, err
+		return authorization{}, err
 	}
 	userClient := inst.UserToken != "" && inst.UserID == q.UserID && q.UserID != ""
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	e := z.packAuthorization(inst, &q)
-	if userClient {
-		e.userClient = z.newClient(e.str(strUserToken))
-	}
+	e.userClient = userClient
 	if z.ttl > 0 {
-		e.expires = now.Add(z.ttl)
+		expires := now.Add(z.ttl)
 		for _, t := range [...]time.Time{inst.BotTokenExpiresAt, inst.UserTokenExpiresAt} {
-			if !t.IsZero() && t.Add(-refreshMargin).Before(e.expires) {
-				e.expires = t.Add(-refreshMargin)
+			if !t.IsZero() && t.Add(-refreshMargin).Before(expires) {
+				expires = t.Add(-refreshMargin)
 			}
 		}
+		e.expires = expires.UnixNano()
 		if len(z.entries) >= maxAuthEntries {
 			clear(z.entries)
 		}

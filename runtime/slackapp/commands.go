@@ -60,7 +60,7 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	d.attrs = [2]slog.Attr{slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID)}
 	log := a.tagInto(&d.log, &d.tags, d.attrs[:])
 	c := &d.c
-	a.fillContext(c, context.WithoutCancel(ctx), auth, q, log)
+	a.fillContext(c, context.WithoutCancel(ctx), &auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
 	d.ack.send = ack
 	c.ack = &d.ack

@@ -256,6 +256,7 @@ func (d *eventDelivery) run() {
 	log := a.tagFrom(&d.log, &d.tags, d)
 	defer a.recoverHandler(log)
 	var auth *authorization
+	var e authorization
 	if d.uninstall {
 		a.deleteInstallations(d.ctx, log, q, ev)
 		if d.h == nil {
@@ -263,7 +264,7 @@ func (d *eventDelivery) run() {
 		}
 	} else {
 		var err error
-		if auth, err = a.auth.authorize(d.ctx, q); err != nil {
+		if e, err = a.auth.authorize(d.ctx, q); err != nil {
 			if errors.Is(err, errNotInstalled) {
 				log.Warn("event from a workspace without an installation; skipped (the app may have been uninstalled)", "enterprise_id", q.EnterpriseID)
 			} else {
@@ -271,6 +272,7 @@ func (d *eventDelivery) run() {
 			}
 			return
 		}
+		auth = &e
 	}
 	c := &d.c
 	a.fillContext(c, d.ctx, auth, q, log)
@@ -353,6 +355,7 @@ func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, 
 		EnterpriseID: q.EnterpriseID, TeamID: q.TeamID, UserID: q.UserID, IsEnterpriseInstall: q.IsEnterpriseInstall,
 	}
 	if auth != nil {
-		c.Client, c.UserClient, c.Installation = &auth.client, auth.userClient, auth.installation()
+		c.Client, c.UserClient = a.auth.clients(auth)
+		c.Installation = a.auth.installation(auth)
 	}
 }

@@ -164,7 +164,7 @@ func (a *App) authorizeInteraction(ctx context.Context, cb *slack.InteractionCal
 		}
 		return nil
 	}
-	c := a.newContext(context.WithoutCancel(ctx), auth, q, log)
+	c := a.newContext(context.WithoutCancel(ctx), &auth, q, log)
 	c.ResponseURL = cb.ResponseURL
 	if c.ResponseURL == "" && len(cb.ResponseURLs) > 0 {
 		c.ResponseURL = cb.ResponseURLs[0].ResponseURL
