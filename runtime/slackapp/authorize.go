@@ -236,15 +236,16 @@ func (z *authorizer) internScopes(scopes []string) int {
 	if k, ok := z.scopeSets[key]; ok && slices.Equal(z.scopeLists[k], scopes) {
 		return k
 	}
-	if len(z.scopeSets) == maxScopeSets {
+	if z.nscopes == maxScopeSets {
 		return tooManyScopes
 	}
 	s := make([]string, len(scopes))
 	for i := range s {
 		s[i] = strings.Clone(scopes[i])
 	}
-	k := len(z.scopeSets)
+	k := z.nscopes
 	z.scopeLists[k] = slices.Clip(s)
+	z.nscopes++
 	z.scopeSets[key] = k
 	return k
 }
@@ -294,6 +295,7 @@ type authorizer struct {
 	entries    map[uint64]authorization // by hash(key)
 	scopeSets  map[string]int           // see internScopes
 	scopeLists [maxScopeSets][]string
+	nscopes    int
 	locs       [maxLocs]*time.Location // see internLoc
 	nlocs      int
 }

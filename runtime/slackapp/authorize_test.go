@@ -176,16 +176,29 @@ func TestAuthorizationKeepsEveryField(t *testing.T) {
 		t.Fatalf("a handler's changes reached the cache: %+v", *again)
 	}
 
-	for _, scopes := range [][]string{nil, {}, {"a b", "c"}, {"", "x"}, {"a\x00b"}, {"a", "b"}} {
+	// "a\x00b" and {"a", "b"} have one key: they take two slots, and the
+	// lists interned before stay as they were.
+	type slot struct {
+		k      int
+		scopes []string
+	}
+	var interned []slot
+	for _, scopes := range [][]string{nil, {}, {"a b", "c"}, {"", "x"}, {"a\x00b"}, {"a", "b"}, {"c"}} {
 		z.mu.Lock()
 		k := z.internScopes(scopes)
 		z.mu.Unlock()
 		var s []string
 		if k != noScopes {
 			s = z.scopeLists[k]
+			interned = append(interned, slot{k, scopes})
 		}
 		if !reflect.DeepEqual(s, scopes) || len(s) != cap(s) {
 			t.Errorf("internScopes(%q) = %q (capacity %d)", scopes, s, cap(s))
+		}
+	}
+	for _, i := range interned {
+		if !reflect.DeepEqual(z.scopeLists[i.k], i.scopes) {
+			t.Errorf("slot %d holds %q, was given %q", i.k, z.scopeLists[i.k], i.scopes)
 		}
 	}
 }
