@@ -44,8 +44,9 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // cached ones: callgrind counted event 100.6k -> 99.7k instructions per
 // request, slash command 113.2k -> 110.9k, with this compact form. It is a value of at most 128 bytes, which the cache's
 // map keeps in its own slots (a larger value would be an object of its
-// own), with one pointer: the string holding the installation's strings
-// and the key's, end to end (ends). Scope lists and time locations are
+// own), with one pointer in use: the string holding the installation's
+// strings and the key's, end to end (ends); full and client are nil but
+// for the cases below. Scope lists and time locations are
 // indexes into tables shared by all authorizations (internScopes,
 // internLoc); times are Unix nanoseconds (their monotonic reading dropped).
 // Each request gets its own Installation, built from that (installation:
@@ -56,7 +57,7 @@ type authorization struct {
 	strs                string
 	full                *installstore.Installation // see above; in single-workspace mode, the one every request shares
 	client              *slack.Client              // single-workspace mode: the bot client every request shares
-	expires             int64                      // cache entry expiry, Unix nanoseconds
+	expires             time.Duration              // cache entry expiry, since authorizer.base
 	times               [numTimes]int64            // instTimes', Unix nanoseconds
 	ends                [numStrs]uint16            // end of each string in strs: instStrings', then the key's
 	scopes              [2]int16                   // BotScopes, UserScopes: index in authorizer.scopeLists, or noScopes
@@ -116,22 +117,26 @@ func (z *authorizer) packAuthorization(inst *installstore.Installation, q *insta
 	e := authorization{keyIsEnterprise: q.IsEnterpriseInstall, isEnterpriseInstall: inst.IsEnterpriseInstall}
 	ok := n <= 0xffff
 	for i, scopes := range [...][]string{inst.BotScopes, inst.UserScopes} {
-		var k int
-		k, ok = z.internScopes(scopes), ok && k != tooManyScopes
+		if !ok {
+			break
+		}
+		k := z.internScopes(scopes)
+		ok = k != tooManyScopes
 		e.scopes[i] = int16(k)
 	}
 	for i, t := range instTimes(inst) {
-		var l int
-		if l = z.internLoc(*t); l != zeroTime && !time.Unix(0, t.UnixNano()).Equal(*t) {
-			l = tooManyLocs // out of UnixNano's range
+		if ok = ok && (t.IsZero() || time.Unix(0, t.UnixNano()).Equal(*t)); !ok {
+			break // out of UnixNano's range
 		}
-		ok = ok && l != tooManyLocs
+		l := z.internLoc(*t)
+		ok = l != tooManyLocs
 		e.locs[i], e.times[i] = uint8(l), t.UnixNano()
 	}
 	var b strings.Builder
 	if !ok {
 		q.EnterpriseID, q.TeamID, q.UserID = strings.Clone(q.EnterpriseID), strings.Clone(q.TeamID), strings.Clone(q.UserID)
 		full := *inst
+		full.BotScopes, full.UserScopes = cloneStrings(inst.BotScopes), cloneStrings(inst.UserScopes)
 		e = authorization{full: &full, keyIsEnterprise: q.IsEnterpriseInstall}
 		n = len(q.EnterpriseID) + len(q.TeamID) + len(q.UserID)
 		strs = [numStrs]*string{strKey: &q.EnterpriseID, strKey + 1: &q.TeamID, strKey + 2: &q.UserID}
@@ -163,6 +168,14 @@ func (z *authorizer) clients(e *authorization) (bot, user *slack.Client) {
 		user = z.newClient(userToken)
 	}
 	return bot, user
+}
+
+// cloneStrings returns a copy of s, nil for nil.
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // str returns the i-th string of e (see numStrs).
@@ -213,6 +226,9 @@ func (z *authorizer) installation(e *authorization) *installstore.Installation {
 	}
 	return inst
 }
+
+// maxKeyLen bounds the ids of a query the cache keeps (ends are 16-bit).
+const maxKeyLen = 1 << 12
 
 // The shared tables' bounds: past them, an authorization is kept whole
 // (see authorization).
@@ -288,6 +304,7 @@ type authorizer struct {
 	single     *authorization // single-workspace mode
 	ttl        time.Duration
 	now        func() time.Time
+	base       time.Time      // expiries are durations since base: on the monotonic clock, when now's readings are
 	clientOpts []slack.Option // shared by every client: API URL, HTTP client
 
 	mu         sync.RWMutex
@@ -308,7 +325,7 @@ const maxAuthEntries = 10000
 const refreshMargin = 5 * time.Minute
 
 func newAuthorizer(a *App) *authorizer {
-	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, seed: maphash.MakeSeed(), entries: map[uint64]authorization{}, scopeSets: map[string]int{},
+	z := &authorizer{app: a, ttl: a.cfg.AuthCacheTTL, now: time.Now, base: time.Now(), seed: maphash.MakeSeed(), entries: map[uint64]authorization{}, scopeSets: map[string]int{},
 		// slack-go's default logger, made by slack.New, is kept: OptionLog
 		// would allocate a box for it per client.
 		clientOpts: []slack.Option{slack.OptionAPIURL(a.cfg.APIURL()), slack.OptionHTTPClient(a.client)}}
@@ -327,12 +344,15 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (autho
 	if q.IsEnterpriseInstall {
 		q.TeamID = ""
 	}
+	if n := len(q.EnterpriseID) + len(q.TeamID) + len(q.UserID); n > maxKeyLen {
+		return authorization{}, fmt.Errorf("slackapp: the request's enterprise, team and user ids are %d bytes long, more than %d; Slack's ids are a few dozen", n, maxKeyLen)
+	}
 	now := z.now()
 	if z.ttl > 0 {
 		z.mu.RLock()
 		e, ok := z.entries[z.hash(q)]
 		z.mu.RUnlock()
-		if ok && now.UnixNano() < e.expires && e.key() == q {
+		if ok && now.Sub(z.base) < e.expires && e.key() == q {
 			return e, nil
 		}
 	}
@@ -352,7 +372,7 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (autho
 				expires = t.Add(-refreshMargin)
 			}
 		}
-		e.expires = expires.UnixNano()
+		e.expires = expires.Sub(z.base) // saturates: no wrap for far-off token expiries
 		if len(z.entries) >= maxAuthEntries {
 			clear(z.entries)
 		}

@@ -340,3 +340,106 @@ func TestAuthCacheHashCollisionIsAMiss(t *testing.T) {
 		t.Error("the entry cached after the miss is not used")
 	}
 }
+
+// TestAuthorizationTablesFull: past the shared tables' bounds (256 scope
+// lists, 254 time locations) an installation is kept whole, and requests
+// still get what it holds.
+func TestAuthorizationTablesFull(t *testing.T) {
+	z := newAuthorizer(&App{cfg: Config{SlackURL: "http://127.0.0.1:1"}})
+	pack := func(inst *installstore.Installation) authorization {
+		z.mu.Lock()
+		defer z.mu.Unlock()
+		return z.packAuthorization(inst, &installstore.Query{TeamID: "T1"})
+	}
+	for i := range maxScopeSets {
+		if e := pack(&installstore.Installation{BotScopes: []string{fmt.Sprint("scope-", i)}}); e.full != nil {
+			t.Fatalf("list %d kept whole", i)
+		}
+	}
+	for i := range maxLocs {
+		zone := time.FixedZone(fmt.Sprint("Z", i), i*60)
+		if e := pack(&installstore.Installation{BotScopes: []string{"scope-0"}, InstalledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, zone)}); e.full != nil {
+			t.Fatalf("location %d kept whole", i)
+		}
+	}
+	for name, inst := range map[string]installstore.Installation{
+		"257th scope list": {BotToken: "xoxb-s", BotScopes: []string{"one-more"}, UserScopes: []string{"scope-1"}},
+		"255th location":   {BotToken: "xoxb-l", BotScopes: []string{"scope-1"}, InstalledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("Z-more", 7))},
+	} {
+		e := pack(&inst)
+		if e.full == nil {
+			t.Fatalf("%s: packed", name)
+		}
+		got := z.installation(&e)
+		if !reflect.DeepEqual(*got, inst) {
+			t.Fatalf("%s: installation() =\n%+v\nwant\n%+v", name, *got, inst)
+		}
+		if len(got.BotScopes) > 0 && &got.BotScopes[0] == &inst.BotScopes[0] {
+			t.Errorf("%s: the request's scope list is the store's", name)
+		}
+	}
+}
+
+// TestAuthorizationExpiry: a cached authorization is used until the cache's
+// TTL, or until 5 minutes before its bot token expires, whichever is first;
+// then the installation is looked up again. Ids too long for the cache
+// are refused.
+func TestAuthorizationExpiry(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		expires time.Time // the bot token's
+		fresh   time.Duration
+	}{
+		{"the cache's TTL", time.Time{}, time.Hour},
+		{"the token's expiry", start.Add(20 * time.Minute), 15 * time.Minute},
+		{"a token expiring beyond UnixNano's range", time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour},
+		{"a token expired before UnixNano's range", time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &lookups{inst: installstore.Installation{TeamID: "T1", BotToken: "xoxb-1", BotTokenExpiresAt: tc.expires}}
+			app, err := New(&Config{
+				SigningSecrets: []string{"s"}, ClientID: "1", ClientSecret: "2", StateSecret: "0123456789abcdef0123456789abcdef",
+				BotScopes: []string{"commands"}, SlackURL: "http://127.0.0.1:1", AuthCacheTTL: time.Hour,
+			}, WithTokenSource(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := start
+			z := app.auth
+			z.now, z.base = func() time.Time { return now }, start
+			for _, step := range []struct {
+				at   time.Duration
+				want int
+			}{{0, 1}, {tc.fresh - time.Second, 1}, {tc.fresh, 2}} {
+				if tc.fresh == 0 {
+					step.want = src.n + 1 // stale at once: every request looks up
+				}
+				now = start.Add(step.at)
+				if _, err := z.authorize(ctx, installstore.Query{TeamID: "T1"}); err != nil {
+					t.Fatal(err)
+				}
+				if src.n != step.want {
+					t.Fatalf("at %v: %d lookups, want %d", step.at, src.n, step.want)
+				}
+			}
+		})
+	}
+	z := newAuthorizer(&App{cfg: Config{SlackURL: "http://127.0.0.1:1"}, tokens: &lookups{}})
+	if _, err := z.authorize(ctx, installstore.Query{TeamID: strings.Repeat("T", maxKeyLen+1)}); err == nil || !strings.Contains(err.Error(), "bytes long") {
+		t.Errorf("overlong ids: %v", err)
+	}
+}
+
+// lookups is a TokenSource of one installation that counts its lookups.
+type lookups struct {
+	inst installstore.Installation
+	n    int
+}
+
+func (l *lookups) Tokens(context.Context, installstore.Query) (*installstore.Installation, error) {
+	l.n++
+	inst := l.inst
+	return &inst, nil
+}

@@ -130,7 +130,7 @@ type Config struct {
 	QueueSize int
 	// DedupeTTL is how long an event_id is remembered to drop retries;
 	// DedupeSize (SLACK_DEDUPE_SIZE) bounds how many are remembered, about
-	// 30 bytes each (at most 2³⁰). At R events a second the window covers
+	// 30 bytes each (at most 2²⁸). At R events a second the window covers
 	// DedupeSize/R seconds, and Slack retries a delivery it saw fail after
 	// about 1 and 5 minutes: above DedupeSize/300 events a second (33 with
 	// the default), raise it. The app warns (at most every 10 minutes) when

@@ -50,7 +50,7 @@ func TestConfigFromLookup(t *testing.T) {
 	if def.DedupeSize != slackapp.DefaultDedupeSize {
 		t.Errorf("default dedupe size %d", def.DedupeSize)
 	}
-	for _, n := range []string{"lots", "-1", "0", "1e6", "1073741825"} {
+	for _, n := range []string{"lots", "-1", "0", "1e6", "268435457"} {
 		_, err := slackapp.ConfigFromLookup(lookup(map[string]string{"SLACK_DEDUPE_SIZE": n}))
 		if err == nil || !strings.Contains(err.Error(), "SLACK_DEDUPE_SIZE") {
 			t.Errorf("dedupe size %q: %v", n, err)

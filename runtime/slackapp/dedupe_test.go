@@ -154,3 +154,22 @@ func TestDedupeMatchesModel(t *testing.T) {
 		})
 	}
 }
+
+// TestDedupeExpiresOutOfOrder: claims read the clock before they take the
+// lock, so a later claim can hold an earlier expiry than the one before it
+// in the ring; its TTL still ends when it should.
+func TestDedupeExpiresOutOfOrder(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	d := newDedupe(10, time.Minute, func() time.Time { return now })
+	now = now.Add(time.Second)
+	d.claim("A") // read the clock last, locked first
+	now = now.Add(-time.Millisecond)
+	d.claim("B")
+	now = now.Add(time.Minute) // B's TTL has passed, A's has not
+	if isNew, _ := d.claim("B"); !isNew {
+		t.Error("B was taken for a retry after its TTL")
+	}
+	if isNew, _ := d.claim("A"); isNew {
+		t.Error("A was forgotten before its TTL")
+	}
+}
