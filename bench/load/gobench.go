@@ -105,11 +105,21 @@ type benchRun struct {
 	Time    string   // -benchtime
 	Count   int      // -count
 	Timeout time.Duration
+	// Interleave runs go test Count times with -count 1 instead of once
+	// with -count Count: each run measures every benchmark once, in
+	// order, so that benchmarks compared with each other (Verify and its
+	// floor) are measured seconds apart rather than one's three runs
+	// after the other's, through whatever the machine did meanwhile.
+	Interleave bool
 }
 
 // args returns the go command's arguments.
 func (b benchRun) args() []string {
-	a := []string{"test", "-run", "^$", "-bench", b.Bench, "-benchmem", "-benchtime", b.Time, "-count", strconv.Itoa(b.Count),
+	count := b.Count
+	if b.Interleave {
+		count = 1
+	}
+	a := []string{"test", "-run", "^$", "-bench", b.Bench, "-benchmem", "-benchtime", b.Time, "-count", strconv.Itoa(count),
 		"-timeout", b.Timeout.String()}
 	return append(a, b.Pkgs...)
 }
@@ -117,6 +127,9 @@ func (b benchRun) args() []string {
 // command renders the run as a shell command, for the report.
 func (b benchRun) command() string {
 	var sb strings.Builder
+	if b.Interleave {
+		sb.WriteString("for i in $(seq " + strconv.Itoa(b.Count) + "); do ")
+	}
 	if b.Dir != "." {
 		sb.WriteString("(cd " + b.Dir + " && ")
 	}
@@ -130,6 +143,9 @@ func (b benchRun) command() string {
 	if b.Dir != "." {
 		sb.WriteString(")")
 	}
+	if b.Interleave {
+		sb.WriteString("; done")
+	}
 	sb.WriteString(" > bench/results/" + b.File)
 	return sb.String()
 }
@@ -138,12 +154,21 @@ func (b benchRun) command() string {
 // parses it into set.
 func (b benchRun) run(root, resultsDir string, set *benchSet, logw io.Writer) error {
 	fmt.Fprintf(logw, "== %s\n", b.command())
-	cmd := exec.Command("go", b.args()...)
-	cmd.Dir = filepath.Join(root, b.Dir)
+	runs := 1
+	if b.Interleave {
+		runs = b.Count
+	}
 	var out bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&out, logw)
-	cmd.Stderr = logw
-	err := cmd.Run()
+	var err error
+	for range runs {
+		cmd := exec.Command("go", b.args()...)
+		cmd.Dir = filepath.Join(root, b.Dir)
+		cmd.Stdout = io.MultiWriter(&out, logw)
+		cmd.Stderr = logw
+		if err = cmd.Run(); err != nil {
+			break
+		}
+	}
 	if werr := os.WriteFile(filepath.Join(resultsDir, b.File), out.Bytes(), 0o644); werr != nil {
 		return fmt.Errorf("saving %s: %w", b.File, werr)
 	}

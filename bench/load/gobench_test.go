@@ -1,8 +1,12 @@
 package main
 
 import (
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const sampleBench = `goos: linux
@@ -66,5 +70,57 @@ func TestBenchRunCommand(t *testing.T) {
 	want := "(cd runtime && go test -run '^$' -bench 'Verify|Floor' -benchmem -benchtime 1s -count 3 -timeout 0s ./signature) > bench/results/sig.txt"
 	if got != want {
 		t.Errorf("command =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestBenchRunCommandInterleaved(t *testing.T) {
+	b := benchRun{File: "sig.txt", Dir: "runtime", Pkgs: []string{"./signature"}, Bench: "Verify|Floor", Time: "1s", Count: 3, Interleave: true}
+	got := b.command()
+	want := "for i in $(seq 3); do (cd runtime && go test -run '^$' -bench 'Verify|Floor' -benchmem -benchtime 1s -count 1 -timeout 0s ./signature); done > bench/results/sig.txt"
+	if got != want {
+		t.Errorf("command =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestBenchRunInterleaves runs two benchmarks of a scratch module twice,
+// interleaved: the saved output alternates them, and each gets two values.
+func TestBenchRunInterleaves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":     "module scratch\n\ngo 1.22\n",
+		"b_test.go":  "package scratch\n\nimport \"testing\"\n\nfunc BenchmarkA(b *testing.B) { for b.Loop() {} }\n\nfunc BenchmarkB(b *testing.B) { for b.Loop() {} }\n",
+		"scratch.go": "package scratch\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results := t.TempDir()
+	b := benchRun{File: "ab.txt", Dir: ".", Pkgs: []string{"."}, Bench: ".", Time: "10x", Count: 2, Timeout: time.Minute, Interleave: true}
+	var set benchSet
+	if err := b.run(root, results, &set, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(filepath.Join(results, "ab.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if name, _, ok := strings.Cut(line, "-"); ok && strings.HasPrefix(name, "Benchmark") {
+			order = append(order, name)
+		}
+	}
+	if strings.Join(order, " ") != "BenchmarkA BenchmarkB BenchmarkA BenchmarkB" {
+		t.Errorf("order %v, want A and B alternating", order)
+	}
+	for _, name := range []string{"A", "B"} {
+		if r := set.get("scratch", name); r == nil || len(r.Metrics["ns/op"]) != 2 {
+			t.Errorf("%s: %+v, want 2 values", name, r)
+		}
 	}
 }
