@@ -182,6 +182,7 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 			writeEmpty(w, status)
 			return
 		}
+		b, _ = x.appendPlainJSON(make([]byte, 0, x.plainJSONSize())) // nil: has blocks or attachments
 	case json.RawMessage:
 		b = x
 	}
