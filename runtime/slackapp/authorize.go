@@ -125,10 +125,17 @@ func (z *authorizer) packAuthorization(inst *installstore.Installation, q *insta
 		e.scopes[i] = int16(k)
 	}
 	for i, t := range instTimes(inst) {
-		if ok = ok && (t.IsZero() || time.Unix(0, t.UnixNano()).Equal(*t)); !ok {
-			break // out of UnixNano's range
+		if !ok {
+			break
 		}
-		l := z.internLoc(*t)
+		if *t == (time.Time{}) {
+			e.locs[i] = zeroTime
+			continue
+		}
+		if ok = time.Unix(0, t.UnixNano()).Equal(*t); !ok {
+			break // out of UnixNano's range (the zero time in a location too)
+		}
+		l := z.internLoc(t.Location())
 		ok = l != tooManyLocs
 		e.locs[i], e.times[i] = uint8(l), t.UnixNano()
 	}
@@ -266,14 +273,9 @@ func (z *authorizer) internScopes(scopes []string) int {
 	return k
 }
 
-// internLoc returns the locs index of t: 0 for UTC, zeroTime for the zero
-// time, else the index of t's location in z.locs plus one (tooManyLocs
-// when the table is full). z.mu must be held.
-func (z *authorizer) internLoc(t time.Time) int {
-	if t.IsZero() && t.Location() == time.UTC {
-		return zeroTime
-	}
-	loc := t.Location()
+// internLoc returns the locs index of loc: 0 for UTC, else its index in
+// z.locs plus one (tooManyLocs when the table is full). z.mu must be held.
+func (z *authorizer) internLoc(loc *time.Location) int {
 	if loc == time.UTC {
 		return 0
 	}

@@ -224,6 +224,7 @@ func TestAuthorizationTimesAndFallback(t *testing.T) {
 			UserTokenExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 5, time.Local)}, false},
 		{"another location, before 1970", installstore.Installation{BotToken: "xoxb-2", InstalledAt: time.Date(1960, 5, 6, 7, 8, 9, 10, tokyo)}, false},
 		{"past UnixNano's range", installstore.Installation{BotToken: "xoxb-3", InstalledAt: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}, true},
+		{"the zero time in another location", installstore.Installation{BotToken: "xoxb-5", InstalledAt: time.Time{}.In(tokyo)}, true},
 		{"strings past 64 KB", installstore.Installation{BotToken: "xoxb-4", TeamName: strings.Repeat("n", 70_000), BotScopes: []string{"commands"}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
