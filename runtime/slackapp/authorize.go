@@ -27,7 +27,8 @@ type TokenSource interface {
 var errNotInstalled = errors.New("slackapp: the app is not installed in this workspace")
 
 // authorization is the result of authorizing a request: the installation
-// and the clients built from its tokens, as the authorizer caches it.
+// as the authorizer caches it, from which each request gets its own
+// Installation and Web API clients.
 //
 // An app serving a thousand workspaces keeps a thousand of them, and the
 // garbage collector visits each of their objects and pointers on every
@@ -40,19 +41,19 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // 6.5k per slash command; without the clients, 0.9k and 1.2k.
 //
 // So an authorization holds no client: each request gets its own
-// (newClient: 4 allocations), which costs less than marking a thousand
-// cached ones: callgrind counted event 100.6k -> 99.7k instructions per
-// request, slash command 113.2k -> 110.9k, with this compact form. It is a value of at most 128 bytes, which the cache's
-// map keeps in its own slots (a larger value would be an object of its
-// own), with one pointer in use: the string holding the installation's
-// strings and the key's, end to end (ends); full and client are nil but
-// for the cases below. Scope lists and time locations are
+// (clients: 4 allocations each), which costs less than marking a thousand
+// cached ones (callgrind: event 100.6k -> 99.7k instructions per request,
+// slash command 113.2k -> 110.9k). It is a value of at most 128 bytes,
+// which the cache's map keeps in its own slots (a larger value would be an
+// object of its own), with one pointer in use: the string holding the
+// installation's strings and the key's, end to end (ends); full and client
+// are nil but in the cases below. Scope lists and time locations are
 // indexes into tables shared by all authorizations (internScopes,
-// internLoc); times are Unix nanoseconds (their monotonic reading dropped).
-// Each request gets its own Installation, built from that (installation:
-// one 416-byte allocation). An installation the compact form cannot hold
-// (strings past 64 KB, a 257th scope list, a time out of range) is kept
-// whole in full instead.
+// internLoc); times are Unix nanoseconds (their monotonic reading
+// dropped). Each request gets its own Installation, built from that
+// (installation: one 416-byte allocation). An installation the compact
+// form cannot hold (strings past 64 KB, a 257th scope list, a 255th
+// location, a time out of UnixNano's range) is kept whole in full.
 type authorization struct {
 	strs                string
 	full                *installstore.Installation // see above; in single-workspace mode, the one every request shares
@@ -166,9 +167,11 @@ func (z *authorizer) clients(e *authorization) (bot, user *slack.Client) {
 	if e.client != nil {
 		return e.client, nil
 	}
-	botToken, userToken := e.str(strBotToken), e.str(strUserToken)
+	var botToken, userToken string
 	if e.full != nil {
 		botToken, userToken = e.full.BotToken, e.full.UserToken
+	} else {
+		botToken, userToken = e.str(strBotToken), e.str(strUserToken)
 	}
 	bot = z.newClient(botToken)
 	if e.userClient {

@@ -76,13 +76,7 @@ func TestAuthCacheEntriesAreFewObjects(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app, err := New(&Config{
-		SigningSecrets: []string{"s"}, ClientID: "1", ClientSecret: "2", StateSecret: "0123456789abcdef0123456789abcdef",
-		BotScopes: []string{"commands"}, SlackURL: "http://127.0.0.1:1", AuthCacheTTL: time.Hour,
-	}, WithInstallationStore(freshStrings{store}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := cachingApp(t, WithInstallationStore(freshStrings{store}))
 	// The queries' strings stand for a request's: each its own allocation,
 	// garbage once the request is done.
 	fresh := func(q installstore.Query) installstore.Query {
@@ -208,12 +202,6 @@ func TestAuthorizationKeepsEveryField(t *testing.T) {
 // installation it cannot hold is kept whole, still one copy per request.
 func TestAuthorizationTimesAndFallback(t *testing.T) {
 	z := newAuthorizer(&App{cfg: Config{SlackURL: "http://127.0.0.1:1"}})
-	pack := func(inst *installstore.Installation) authorization {
-		t.Helper()
-		z.mu.Lock()
-		defer z.mu.Unlock()
-		return z.packAuthorization(inst, &installstore.Query{TeamID: "T1"})
-	}
 	tokyo := time.FixedZone("JST", 9*3600)
 	for _, tc := range []struct {
 		name  string
@@ -228,7 +216,7 @@ func TestAuthorizationTimesAndFallback(t *testing.T) {
 		{"strings past 64 KB", installstore.Installation{BotToken: "xoxb-4", TeamName: strings.Repeat("n", 70_000), BotScopes: []string{"commands"}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := pack(&tc.inst)
+			e := packT1(z, &tc.inst)
 			if (e.full != nil) != tc.whole {
 				t.Fatalf("kept whole: %v, want %v", e.full != nil, tc.whole)
 			}
@@ -279,9 +267,7 @@ func TestAuthorizationClients(t *testing.T) {
 		{"kept whole", installstore.Installation{BotToken: "xoxb-3", UserToken: "xoxp-3", TeamName: strings.Repeat("n", 70_000)}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			z.mu.Lock()
-			e := z.packAuthorization(&tc.inst, &installstore.Query{TeamID: "T1"})
-			z.mu.Unlock()
+			e := packT1(z, &tc.inst)
 			e.userClient = tc.user
 			bot, user := z.clients(&e)
 			bot2, _ := z.clients(&e)
@@ -314,13 +300,7 @@ func TestAuthCacheHashCollisionIsAMiss(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app, err := New(&Config{
-		SigningSecrets: []string{"s"}, ClientID: "1", ClientSecret: "2", StateSecret: "0123456789abcdef0123456789abcdef",
-		BotScopes: []string{"commands"}, SlackURL: "http://127.0.0.1:1", AuthCacheTTL: time.Hour,
-	}, WithInstallationStore(store))
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := cachingApp(t, WithInstallationStore(store))
 	z := app.auth
 	q1, q2 := installstore.Query{TeamID: "T1"}, installstore.Query{TeamID: "T2"}
 	e2, err := z.authorize(ctx, q2)
@@ -347,19 +327,14 @@ func TestAuthCacheHashCollisionIsAMiss(t *testing.T) {
 // still get what it holds.
 func TestAuthorizationTablesFull(t *testing.T) {
 	z := newAuthorizer(&App{cfg: Config{SlackURL: "http://127.0.0.1:1"}})
-	pack := func(inst *installstore.Installation) authorization {
-		z.mu.Lock()
-		defer z.mu.Unlock()
-		return z.packAuthorization(inst, &installstore.Query{TeamID: "T1"})
-	}
 	for i := range maxScopeSets {
-		if e := pack(&installstore.Installation{BotScopes: []string{fmt.Sprint("scope-", i)}}); e.full != nil {
+		if e := packT1(z, &installstore.Installation{BotScopes: []string{fmt.Sprint("scope-", i)}}); e.full != nil {
 			t.Fatalf("list %d kept whole", i)
 		}
 	}
 	for i := range maxLocs {
 		zone := time.FixedZone(fmt.Sprint("Z", i), i*60)
-		if e := pack(&installstore.Installation{BotScopes: []string{"scope-0"}, InstalledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, zone)}); e.full != nil {
+		if e := packT1(z, &installstore.Installation{BotScopes: []string{"scope-0"}, InstalledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, zone)}); e.full != nil {
 			t.Fatalf("location %d kept whole", i)
 		}
 	}
@@ -367,7 +342,7 @@ func TestAuthorizationTablesFull(t *testing.T) {
 		"257th scope list": {BotToken: "xoxb-s", BotScopes: []string{"one-more"}, UserScopes: []string{"scope-1"}},
 		"255th location":   {BotToken: "xoxb-l", BotScopes: []string{"scope-1"}, InstalledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("Z-more", 7))},
 	} {
-		e := pack(&inst)
+		e := packT1(z, &inst)
 		if e.full == nil {
 			t.Fatalf("%s: packed", name)
 		}
@@ -400,13 +375,7 @@ func TestAuthorizationExpiry(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &lookups{inst: installstore.Installation{TeamID: "T1", BotToken: "xoxb-1", BotTokenExpiresAt: tc.expires}}
-			app, err := New(&Config{
-				SigningSecrets: []string{"s"}, ClientID: "1", ClientSecret: "2", StateSecret: "0123456789abcdef0123456789abcdef",
-				BotScopes: []string{"commands"}, SlackURL: "http://127.0.0.1:1", AuthCacheTTL: time.Hour,
-			}, WithTokenSource(src))
-			if err != nil {
-				t.Fatal(err)
-			}
+			app := cachingApp(t, WithTokenSource(src))
 			now := start
 			z := app.auth
 			z.now, z.base = func() time.Time { return now }, start
@@ -431,6 +400,27 @@ func TestAuthorizationExpiry(t *testing.T) {
 	if _, err := z.authorize(ctx, installstore.Query{TeamID: strings.Repeat("T", maxKeyLen+1)}); err == nil || !strings.Contains(err.Error(), "bytes long") {
 		t.Errorf("overlong ids: %v", err)
 	}
+}
+
+// cachingApp returns an App with an authorization cache of an hour,
+// finding installations through opt.
+func cachingApp(t *testing.T, opt Option) *App {
+	t.Helper()
+	app, err := New(&Config{
+		SigningSecrets: []string{"s"}, ClientID: "1", ClientSecret: "2", StateSecret: "0123456789abcdef0123456789abcdef",
+		BotScopes: []string{"commands"}, SlackURL: "http://127.0.0.1:1", AuthCacheTTL: time.Hour,
+	}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// packT1 packs inst as cached for team T1.
+func packT1(z *authorizer, inst *installstore.Installation) authorization {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.packAuthorization(inst, &installstore.Query{TeamID: "T1"})
 }
 
 // lookups is a TokenSource of one installation that counts its lookups.

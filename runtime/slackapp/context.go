@@ -3,7 +3,6 @@ package slackapp
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,7 +112,7 @@ func postResponse(ctx context.Context, hc *http.Client, url string, r *Response)
 	if r == nil {
 		r = &Response{}
 	}
-	body, err := json.Marshal(r)
+	body, err := marshalResponse(r)
 	if err != nil {
 		return fmt.Errorf("slackapp: encoding the response: %w", err)
 	}

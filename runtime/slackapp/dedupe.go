@@ -21,10 +21,11 @@ import (
 // scans them, and they are small: 16 bytes a ring entry and 8 an index
 // slot, 4/3 to 8/3 slots an id (a power of two), 27 to 37 bytes an id in
 // all, 29 for the default 10,000 (a Go map of hashes beside the ring took
-// 67: 667 KB of the example's ~1.5 MB live heap). The index is an open-addressing
-// table, probed linearly from the hash's low bits; a slot holds the hash's
-// high 32 bits and the id's ring position plus one (0: an empty slot), so
-// a probe reads the ring only when those 32 bits match.
+// 67: 667 KB of the example's ~1.5 MB live heap). The index is an
+// open-addressing table, probed linearly from the hash's low bits; a slot
+// holds the hash's high 32 bits (dedupeTag) and the id's ring position
+// plus one (0: an empty slot), so a probe reads the ring only when those
+// 32 bits match.
 type dedupe struct {
 	ttl  time.Duration
 	now  func() time.Time
@@ -35,8 +36,7 @@ type dedupe struct {
 	ring   []dedupeEntry
 	index  []uint64      // len a power of two, at least 4/3 len(ring)
 	head   int           // ring position of the oldest id
-	n      int           // ids in the ring
-	live   int           // ids in the index (released ids leave it, not the ring)
+	n      int           // ids in the ring (released ids leave the index, not the ring)
 	warned bool          // claim reported an id forgotten early, at last
 	last   time.Duration // when
 }
@@ -80,7 +80,7 @@ func (d *dedupe) claim(id string) (bool, time.Duration) {
 	defer d.mu.Unlock()
 	d.expire(now)
 	if s := d.find(key); s >= 0 {
-		if now < d.ring[uint32(d.index[s])-1].exp {
+		if now < d.ring[ringPos(d.index[s])].exp {
 			return false, 0
 		}
 		// Its TTL passed, but not yet those of ids claimed before it: the
@@ -134,7 +134,7 @@ func (d *dedupe) expire(now time.Duration) {
 func (d *dedupe) drop() bool {
 	e := d.ring[d.head]
 	s := d.find(e.key)
-	live := s >= 0 && int(uint32(d.index[s]))-1 == d.head
+	live := s >= 0 && ringPos(d.index[s]) == d.head
 	if live {
 		d.remove(s)
 	}
@@ -146,16 +146,22 @@ func (d *dedupe) drop() bool {
 	return live
 }
 
+// dedupeTag is the part of an index slot holding the high 32 bits of its key;
+// the rest is ringPos plus one.
+const dedupeTag = ^uint64(1<<32 - 1)
+
+// ringPos returns the ring position of the id in a non-empty index slot.
+func ringPos(slot uint64) int { return int(uint32(slot)) - 1 }
+
 // find returns the index slot of key, or -1.
 func (d *dedupe) find(key uint64) int {
 	mask := len(d.index) - 1
-	tag := key &^ (1<<32 - 1)
 	for s := int(key) & mask; ; s = (s + 1) & mask {
 		v := d.index[s]
 		if v == 0 {
 			return -1
 		}
-		if v&^(1<<32-1) == tag && d.ring[uint32(v)-1].key == key {
+		if v&dedupeTag == key&dedupeTag && d.ring[ringPos(v)].key == key {
 			return s
 		}
 	}
@@ -168,8 +174,7 @@ func (d *dedupe) insert(key uint64, pos int) {
 	for d.index[s] != 0 {
 		s = (s + 1) & mask
 	}
-	d.index[s] = key&^(1<<32-1) | uint64(pos+1)
-	d.live++
+	d.index[s] = key&dedupeTag | uint64(pos+1)
 }
 
 // remove empties index slot s, moving back the entries after it that
@@ -178,7 +183,7 @@ func (d *dedupe) insert(key uint64, pos int) {
 func (d *dedupe) remove(s int) {
 	mask := len(d.index) - 1
 	for j := (s + 1) & mask; d.index[j] != 0; j = (j + 1) & mask {
-		home := int(d.ring[uint32(d.index[j])-1].key) & mask
+		home := int(d.ring[ringPos(d.index[j])].key) & mask
 		// The entry at j may move to s when s lies on its probe from home
 		// to j (cyclically): home is not in (s, j].
 		if (j-home)&mask >= (j-s)&mask {
@@ -187,5 +192,4 @@ func (d *dedupe) remove(s int) {
 		}
 	}
 	d.index[s] = 0
-	d.live--
 }

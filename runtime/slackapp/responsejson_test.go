@@ -15,12 +15,16 @@ func checkResponseJSON(t *testing.T, r *Response) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ok := r.appendPlainJSON(nil)
+	got := r.plainJSON()
+	ok := got != nil
 	if plain := len(r.Blocks) == 0 && len(r.Attachments) == 0; ok != plain {
-		t.Fatalf("appendPlainJSON(%+v) took it: %v, want %v", r, ok, plain)
+		t.Fatalf("plainJSON(%+v) took it: %v, want %v", r, ok, plain)
 	}
 	if ok && !bytes.Equal(got, want) {
-		t.Fatalf("appendPlainJSON(%+v) =\n%s\nencoding/json:\n%s", r, got, want)
+		t.Fatalf("plainJSON(%+v) =\n%s\nencoding/json:\n%s", r, got, want)
+	}
+	if m, err := marshalResponse(r); err != nil || !bytes.Equal(m, want) {
+		t.Fatalf("marshalResponse(%+v) = %s, %v; want %s", r, m, err, want)
 	}
 	if ok && len(got) > r.plainJSONSize() && !strings.Contains(string(got), `\`) { // without escapes, one allocation
 		t.Fatalf("plainJSONSize() = %d, short of %d for %s", r.plainJSONSize(), len(got), got)

@@ -173,6 +173,7 @@ func (e *endpoint) wrongKind(w http.ResponseWriter, k Kind) {
 // writeJSON writes v (a json.RawMessage is written as is) with status.
 func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 	var b []byte
+	var err error
 	switch x := v.(type) {
 	case nil:
 		writeEmpty(w, status)
@@ -182,17 +183,17 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 			writeEmpty(w, status)
 			return
 		}
-		b, _ = x.appendPlainJSON(make([]byte, 0, x.plainJSONSize())) // nil: has blocks or attachments
+		b, err = marshalResponse(x)
 	case json.RawMessage:
 		b = x
 	}
-	if b == nil {
-		var err error
-		if b, err = json.Marshal(v); err != nil {
-			log.Error("encoding an answer to Slack failed; acked empty", "err", err)
-			w.WriteHeader(status)
-			return
-		}
+	if b == nil && err == nil {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		log.Error("encoding an answer to Slack failed; acked empty", "err", err)
+		w.WriteHeader(status)
+		return
 	}
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
