@@ -71,6 +71,7 @@ type App struct {
 	auth   *authorizer
 	dedupe *dedupe
 	pool   *pool
+	acks   ackWatch // acks commands at the deadline
 
 	// work counts the requests being handled and the handlers still
 	// running after their ack (view submissions and options loads that
@@ -170,6 +171,7 @@ func New(cfg *Config, opts ...Option) (*App, error) {
 	a.auth = newAuthorizer(a)
 	a.dedupe = newDedupe(a.cfg.DedupeSize, a.cfg.DedupeTTL, time.Now)
 	a.pool = newPool(a.cfg.Workers, a.cfg.QueueSize)
+	a.acks.after = a.cfg.AckDeadline
 	return a, nil
 }
 

@@ -64,10 +64,11 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	c.ResponseURL = cmd.ResponseURL
 	d.ack.send = ack
 	c.ack = &d.ack
-	// The handler runs on this goroutine; at the deadline the timer acks
-	// empty (from its own goroutine) unless the handler answered first.
-	t := time.AfterFunc(a.cfg.AckDeadline, d.deadline)
-	defer t.Stop()
+	// The handler runs on this goroutine; at the deadline the watch acks
+	// empty (from a goroutine of its own) unless the handler answered
+	// first.
+	a.acks.watch(d)
+	defer a.acks.unwatch(d)
 	a.runCommand(c, cmd, h, log)
 }
 
@@ -86,6 +87,11 @@ type commandDelivery struct {
 	log   slog.Logger
 	tags  lazyAttrs
 	attrs [2]slog.Attr
+
+	// In App.acks's list while the handler runs (see ackWatch).
+	prev, next *commandDelivery
+	due        time.Time
+	watched    bool
 }
 
 // deadline acks with an empty answer when the handler is still running at

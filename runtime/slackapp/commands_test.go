@@ -3,6 +3,7 @@ package slackapp_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -231,6 +232,46 @@ func TestCommandEarlyAck(t *testing.T) {
 	waitFor(t, "the late response", func() bool { return len(f.rec.Responses()) == 1 })
 	if rs := f.rec.Responses(); rs[0].Text != "finished" {
 		t.Fatalf("response_url got %+v", rs)
+	}
+}
+
+// TestCommandAnswerOverHTTP: an answer given in time is the whole HTTP
+// response, complete JSON with the JSON content type and its length
+// declared (by net/http for a short one, by the runtime for one past
+// net/http's chunking buffer): never chunked.
+func TestCommandAnswerOverHTTP(t *testing.T) {
+	f := newFixture(t, nil)
+	long := strings.Repeat("x", 3000) // past net/http's 2 KB chunking buffer
+	f.app.Command("/short", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		return slackapp.Text("hi"), nil
+	})
+	f.app.Command("/long", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		return slackapp.Text(long), nil
+	})
+	srv := httptest.NewServer(f.app.Handler())
+	defer srv.Close()
+	for _, tc := range []struct{ name, text string }{{"/short", "hi"}, {"/long", long}} {
+		req := slackapptest.CommandRequest(secret, cmd(tc.name))
+		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", strings.TrimPrefix(srv.URL, "http://"), ""
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r slackapp.Response
+		if err := json.Unmarshal(b, &r); err != nil || r.Text != tc.text {
+			t.Fatalf("%s: body %.80q: %v", tc.name, b, err)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s: Content-Type %q", tc.name, ct)
+		}
+		if len(resp.TransferEncoding) > 0 || resp.ContentLength != int64(len(b)) {
+			t.Errorf("%s: Content-Length %d, Transfer-Encoding %v for a %d-byte body", tc.name, resp.ContentLength, resp.TransferEncoding, len(b))
+		}
 	}
 }
 

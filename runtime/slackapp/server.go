@@ -99,10 +99,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer a.work.done()
 		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response, early bool) {
-			writeJSON(w, a.log, http.StatusOK, resp)
-			if f, ok := w.(http.Flusher); ok && early {
-				f.Flush() // the handler still runs: send the answer now
+			if !early {
+				writeJSON(w, a.log, http.StatusOK, resp)
+				return
 			}
+			// The handler still runs: send the answer now, its length
+			// declared, so that the client has all of it at once.
+			writeJSONFlushed(w, a.log, http.StatusOK, resp)
 		})
 	case form.sslCheck == "1":
 		w.WriteHeader(http.StatusOK)
@@ -170,18 +173,59 @@ func (e *endpoint) wrongKind(w http.ResponseWriter, k Kind) {
 	http.Error(w, fmt.Sprintf("this path does not take %s requests; check the request URLs in the app manifest", k), http.StatusNotFound)
 }
 
-// writeJSON writes v (a json.RawMessage is written as is) with status.
+// writeJSON writes v (a json.RawMessage is written as is) with status, as
+// the whole answer. The handler returns right after, and net/http then
+// declares the length of a body shorter than its chunking buffer itself,
+// which costs less than a Content-Length header of our own (its value's
+// allocation and net/http's generic header writing); a longer body gets
+// one here, so that it is not sent chunked.
 func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
+	b, ok := encodeAnswer(log, v)
+	if !ok {
+		w.WriteHeader(status)
+		return
+	}
+	setJSON(w)
+	if len(b) >= chunkingBuffer {
+		w.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// chunkingBuffer is net/http's bufferBeforeChunkingSize: a handler that
+// returns having written less sends it with its length declared.
+const chunkingBuffer = 2048
+
+// writeJSONFlushed writes v like writeJSON, with its length declared, and
+// flushes it: the answer of a command whose handler keeps running.
+func writeJSONFlushed(w http.ResponseWriter, log *slog.Logger, status int, v any) {
+	b, ok := encodeAnswer(log, v)
+	if !ok {
+		w.Header()["Content-Length"] = zeroLength
+	} else {
+		setJSON(w)
+		w.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// encodeAnswer returns the JSON of v. When there is none to write (v is nil,
+// or encoding failed, which it logs), it reports false: the answer is an
+// empty body.
+func encodeAnswer(log *slog.Logger, v any) ([]byte, bool) {
 	var b []byte
 	var err error
 	switch x := v.(type) {
 	case nil:
-		writeEmpty(w, status)
-		return
+		return nil, false
 	case *Response:
 		if x == nil {
-			writeEmpty(w, status)
-			return
+			return nil, false
 		}
 		b, err = marshalResponse(x)
 	case json.RawMessage:
@@ -192,29 +236,19 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 	}
 	if err != nil {
 		log.Error("encoding an answer to Slack failed; acked empty", "err", err)
-		w.WriteHeader(status)
-		return
+		return nil, false
 	}
-	h := w.Header()
-	h["Content-Type"] = jsonContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	return b, true
 }
 
-// Header values shared by every answer, so that setting them allocates
-// nothing; net/http only reads them.
+// setJSON declares a JSON body, with a header value shared by every answer
+// so that setting it allocates nothing (net/http only reads it).
+func setJSON(w http.ResponseWriter) { w.Header()["Content-Type"] = jsonContentType }
+
 var (
 	jsonContentType = []string{"application/json"}
 	zeroLength      = []string{"0"}
 )
-
-// writeEmpty answers status with an empty body whose length is declared,
-// so that the client has the whole answer as soon as it is flushed.
-func writeEmpty(w http.ResponseWriter, status int) {
-	w.Header()["Content-Length"] = zeroLength
-	w.WriteHeader(status)
-}
 
 func firstNonSpace(b []byte) int {
 	i := 0
