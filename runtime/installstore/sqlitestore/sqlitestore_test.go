@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"path/filepath"
@@ -172,4 +173,39 @@ func TestConformanceCachedEncrypted(t *testing.T) {
 		s := open(t, filepath.Join(t.TempDir(), "installations.db"))
 		return installstore.NewCached(installstore.NewEncrypted(s, keys), time.Minute)
 	})
+}
+
+// TestBurstsReuseConnections: lookups in bursts larger than the pool wait
+// for its connections instead of opening and closing more (database/sql's
+// default kept two idle, so each burst opened and closed the rest, each
+// open costing more than a hundred lookups).
+func TestBurstsReuseConnections(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "installations.db"))
+	ctx := context.Background()
+	inst := &installstore.Installation{TeamID: "T1", BotToken: "xoxb-1", BotUserID: "UB1", InstalledAt: time.Unix(1700000000, 0)}
+	if err := s.Save(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for range 64 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.FindBot(ctx, installstore.Query{TeamID: "T1"}); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+	st := sqlitestore.Stats(s)
+	if st.MaxIdleClosed != 0 || st.MaxLifetimeClosed != 0 || st.OpenConnections > sqlitestore.MaxConns {
+		t.Fatalf("%d connections open (at most %d), %d closed for want of idle room: %+v", st.OpenConnections, sqlitestore.MaxConns, st.MaxIdleClosed, st)
+	}
 }
