@@ -36,6 +36,7 @@ type pool struct {
 	// other goroutines run before they look at the queue again. start
 	// counts on them as on idle workers; see run.
 	yielding atomic.Int32
+	yields   atomic.Int64 // times a worker yielded (for tests)
 
 	wg sync.WaitGroup // jobs started and not finished
 }
@@ -98,12 +99,19 @@ func (p *pool) needWorker() bool {
 // lock, and a worker leaving the idle state looks at the queue under the
 // same lock, so a job is never left queued without a worker.
 func (p *pool) work() {
+	ran := false // since the worker last yielded
 	for {
 		select {
 		case job := <-p.queue:
 			p.run(job)
+			ran = true
 			continue
 		default:
+		}
+		if ran {
+			ran = false
+			p.yield()
+			continue
 		}
 		p.mu.Lock()
 		if len(p.queue) > 0 {
@@ -123,6 +131,7 @@ func (p *pool) work() {
 			p.idle--
 			p.mu.Unlock()
 			p.run(job)
+			ran = true
 		case <-p.quit:
 			p.mu.Lock()
 			p.idle--
@@ -131,9 +140,22 @@ func (p *pool) work() {
 	}
 }
 
-// run runs one job and frees its slot, then lets the goroutines serving
-// requests run: a worker that never blocks would otherwise keep the CPU
-// until it is preempted (10 ms) and delay the acks.
+// run runs one job and frees its slot.
+func (p *pool) run(job func()) {
+	defer p.wg.Done()
+	defer func() { <-p.slots }()
+	job()
+}
+
+// yield lets the goroutines serving requests run; a worker does so each
+// time it emptied the queue, before it looks again and, finding it still
+// empty, waits idle. A worker that never blocked would keep the CPU until
+// it is preempted (10 ms) and delay the acks; one that yielded after every
+// job, as it did before, ran one job per turn through the scheduler's
+// global queue, which under valgrind (everything slower, so requests always
+// waiting) let the queue fill up while the CPU served requests: the pool
+// refused events it had the CPU to run. Running the queued jobs back to
+// back instead delays acks by at most a queue's worth of handlers.
 //
 // While it yields, the worker counts as yielding, and start queues new jobs
 // for it instead of starting another worker: a job queued before start
@@ -144,12 +166,8 @@ func (p *pool) work() {
 // goroutine start and a stack copy (callgrind: 4,739 stack growths in
 // 10,000 events). With more CPUs than running workers, start still starts
 // one, so that a yielding worker does not hold the handlers to one CPU.
-func (p *pool) run(job func()) {
-	func() {
-		defer p.wg.Done()
-		defer func() { <-p.slots }()
-		job()
-	}()
+func (p *pool) yield() {
+	p.yields.Add(1)
 	p.yielding.Add(1)
 	runtime.Gosched()
 	p.yielding.Add(-1)

@@ -244,3 +244,33 @@ func TestPoolNeedWorker(t *testing.T) {
 		})
 	}
 }
+
+// TestPoolRunsQueuedJobsBackToBack: a worker runs the jobs waiting in the
+// queue one after another and yields once it emptied it, not after each
+// job: one job per turn through the scheduler's global queue let the queue
+// fill up while requests kept the CPU busy (seen under valgrind).
+func TestPoolRunsQueuedJobsBackToBack(t *testing.T) {
+	p := newPool(1, 16)
+	release := make(chan struct{})
+	var ran atomic.Int32
+	if !p.tryGo(func() { <-release; ran.Add(1) }) {
+		t.Fatal("refused the first job")
+	}
+	waitWorkers(t, p, func(running, idle int) bool { return running == 1 && idle == 0 })
+	for i := range 10 {
+		if !p.tryGo(func() { ran.Add(1) }) {
+			t.Fatalf("refused job %d", i)
+		}
+	}
+	close(release)
+	p.wait()
+	if ran.Load() != 11 {
+		t.Fatalf("%d jobs ran, want 11", ran.Load())
+	}
+	// Let the worker reach its yield and go idle.
+	waitWorkers(t, p, func(running, idle int) bool { return running == idle })
+	if y := p.yields.Load(); y > 2 {
+		t.Errorf("the worker yielded %d times for 11 jobs, 10 of them queued together; want once after emptying the queue", y)
+	}
+	p.stop()
+}
