@@ -40,8 +40,8 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // Client, its logger box, a dozen pointer words), still 4.6k per event and
 // 6.5k per slash command; without the clients, 0.9k and 1.2k.
 //
-// So an authorization holds no client: each request gets its own
-// (clients: 4 allocations each), which costs less than marking a thousand
+// So an authorization holds no client: each request that asks for one
+// (Context.Client) gets its own (4 allocations), which costs less than marking a thousand
 // cached ones (callgrind: event 100.6k -> 99.7k instructions per request,
 // slash command 113.2k -> 110.9k). It is a value of at most 128 bytes,
 // which the cache's map keeps in its own slots (a larger value would be an
@@ -50,8 +50,8 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // are nil but in the cases below. Scope lists and time locations are
 // indexes into tables shared by all authorizations (internScopes,
 // internLoc); times are Unix nanoseconds (their monotonic reading
-// dropped). Each request gets its own Installation, built from that
-// (installation: one 416-byte allocation). An installation the compact
+// dropped). Each request that asks gets its own Installation, built from
+// that (installation: one 416-byte allocation). An installation the compact
 // form cannot hold (strings past 64 KB, a 257th scope list, a 255th
 // location, a time out of UnixNano's range) is kept whole in full.
 type authorization struct {
@@ -161,23 +161,19 @@ func (z *authorizer) packAuthorization(inst *installstore.Installation, q *insta
 	return e
 }
 
-// clients returns the Web API clients of a request authorized by e: the
-// bot's, and the acting user's when e.userClient.
-func (z *authorizer) clients(e *authorization) (bot, user *slack.Client) {
-	if e.client != nil {
-		return e.client, nil
-	}
-	var botToken, userToken string
+// botToken and userToken return the tokens of e.
+func (e *authorization) botToken() string {
 	if e.full != nil {
-		botToken, userToken = e.full.BotToken, e.full.UserToken
-	} else {
-		botToken, userToken = e.str(strBotToken), e.str(strUserToken)
+		return e.full.BotToken
 	}
-	bot = z.newClient(botToken)
-	if e.userClient {
-		user = z.newClient(userToken)
+	return e.str(strBotToken)
+}
+
+func (e *authorization) userToken() string {
+	if e.full != nil {
+		return e.full.UserToken
 	}
-	return bot, user
+	return e.str(strUserToken)
 }
 
 // cloneStrings returns a copy of s, nil for nil.

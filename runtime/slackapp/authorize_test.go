@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -269,18 +271,44 @@ func TestAuthorizationClients(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := packT1(z, &tc.inst)
 			e.userClient = tc.user
-			bot, user := z.clients(&e)
-			bot2, _ := z.clients(&e)
-			if bot == bot2 {
+			app := &App{auth: z}
+			var c, c2 Context
+			app.fillContext(&c, context.Background(), &e, installstore.Query{TeamID: "T1"}, slog.Default())
+			app.fillContext(&c2, context.Background(), &e, installstore.Query{TeamID: "T1"}, slog.Default())
+			if c.client.Load() != nil || c.userClient.Load() != nil || c.inst.Load() != nil {
+				t.Fatal("a Context built its clients or Installation before a handler asked")
+			}
+			// Handlers may ask from several goroutines: all get one client.
+			var wg sync.WaitGroup
+			got := make([]*slack.Client, 8)
+			for i := range got {
+				wg.Add(1)
+				go func() { defer wg.Done(); got[i] = c.Client() }()
+			}
+			wg.Wait()
+			bot := c.Client()
+			for i, b := range got {
+				if b != bot {
+					t.Fatalf("call %d got another client", i)
+				}
+			}
+			if bot == c2.Client() {
 				t.Error("two requests share a client")
+			}
+			if c.Installation() != c.Installation() || c.Installation() == c2.Installation() || c.Installation().BotToken != tc.inst.BotToken {
+				t.Error("a request's Installation is not its own, or not built once")
 			}
 			if got := tokenOf(bot); got != tc.inst.BotToken {
 				t.Errorf("bot client token %q, want %q", got, tc.inst.BotToken)
 			}
+			user := c.UserClient()
 			if (user != nil) != tc.user {
 				t.Fatalf("user client: %v, want %v", user != nil, tc.user)
 			}
 			if user != nil {
+				if user != c.UserClient() {
+					t.Error("UserClient built twice")
+				}
 				if got := tokenOf(user); got != tc.inst.UserToken {
 					t.Errorf("user client token %q, want %q", got, tc.inst.UserToken)
 				}

@@ -118,7 +118,7 @@ func TestCommands(t *testing.T) {
 	if got == nil || got.TeamID != "T1" || got.UserID != "U1" || got.TriggerID != "trig" {
 		t.Fatalf("command not parsed: %+v", got)
 	}
-	if gotCtx.Installation == nil || gotCtx.Installation.BotToken != "xoxb-t1" || gotCtx.Client == nil || gotCtx.TeamID != "T1" {
+	if gotCtx.Installation() == nil || gotCtx.Installation().BotToken != "xoxb-t1" || gotCtx.Client() == nil || gotCtx.TeamID != "T1" {
 		t.Fatalf("context not authorized: %+v", gotCtx)
 	}
 	if strings.Contains(f.logs.String(), "xoxb-t1") {
@@ -129,7 +129,7 @@ func TestCommands(t *testing.T) {
 func TestCommandClientCallsSlackURL(t *testing.T) {
 	f := newFixture(t, nil)
 	f.app.Command("/post", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		_, _, err := c.Client.PostMessageContext(c, cmd.ChannelID)
+		_, _, err := c.Client().PostMessageContext(c, cmd.ChannelID)
 		return nil, err
 	})
 	if rr := f.serve(slackapptest.CommandRequest(secret, cmd("/post"))); rr.Code != 200 || rr.Body.Len() != 0 {
@@ -296,8 +296,8 @@ func TestSingleWorkspace(t *testing.T) {
 	}
 	var inst *installstore.Installation
 	app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		inst = c.Installation
-		_, err := c.Client.AuthTestContext(c)
+		inst = c.Installation()
+		_, err := c.Client().AuthTestContext(c)
 		return slackapp.Text("ok"), err
 	})
 	c := cmd("/hello")

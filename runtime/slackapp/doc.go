@@ -14,7 +14,7 @@
 //	app.Event("app_mention", func(c *slackapp.Context, ev *slackapp.Event) error {
 //		var m slackevents.AppMentionEvent
 //		if err := ev.Decode(&m); err != nil { return err }
-//		_, _, err := c.Client.PostMessageContext(c, m.Channel, slack.MsgOptionText("hi", false))
+//		_, _, err := c.Client().PostMessageContext(c, m.Channel, slack.MsgOptionText("hi", false))
 //		return err
 //	})
 //	err = app.Run(ctx)
@@ -89,8 +89,8 @@
 // is_enterprise_install: from authorizations[0] of an event (else its
 // team_id and enterprise_id), from team.id, enterprise.id, user.id and
 // is_enterprise_install of an interaction, from the form fields of a
-// command. The user's own installation gives Context.UserClient; the
-// workspace's bot gives Context.Client. Results are cached for
+// command. The user's own installation gives Context.UserClient(); the
+// workspace's bot gives Context.Client(). Results are cached for
 // Config.AuthCacheTTL (30 s), never past a token's expiry. A command from a
 // workspace with no installation gets the ephemeral reply "This app is not
 // installed in this workspace anymore — please reinstall: <install URL>";

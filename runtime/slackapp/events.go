@@ -84,17 +84,19 @@ type innerHead struct {
 
 // parseEnvelopeInto decodes an Events API body into env and, for event
 // callbacks, the head of the inner event into ev: with the fast scan when
-// it applies, else with encoding/json (see scanhead.go). The caller
-// allocates env and ev once with the rest of a delivery. It reports whether
-// the body is an event callback (ev is filled only then).
+// it applies, else with encoding/json (see scanhead.go). env may be on the
+// caller's stack (the fallback decodes into a copy of its own), ev is
+// allocated with the rest of a delivery. It reports whether the body is an
+// event callback (ev is filled only then).
 func parseEnvelopeInto(body []byte, env *envelope, ev *Event) (bool, error) {
 	var head innerHead
 	fast := scanEnvelope(body, env, &head)
 	if !fast {
-		*env = envelope{}
-		if err := json.Unmarshal(body, env); err != nil {
+		e := new(envelope) // json.Unmarshal's argument escapes: a fresh one keeps env on the stack
+		if err := json.Unmarshal(body, e); err != nil {
 			return false, fmt.Errorf("slackapp: malformed Events API body: %w", err)
 		}
+		*env = *e
 	}
 	if env.Type != "event_callback" {
 		return false, nil
@@ -163,15 +165,16 @@ func (a *App) eventHandler(ev *Event) EventHandler {
 //
 // It is kept small (640-byte size class): it is most of what an event
 // allocates, and allocation paces the garbage collector. The logger's
-// attributes are computed when it logs (logAttrs), and the authorization
-// query from the envelope when the delivery runs.
+// attributes are computed when it logs (logAttrs); of the envelope it keeps
+// only the authorization query (the envelope itself stays on the request's
+// stack).
 type eventDelivery struct {
 	app       *App
 	ctx       context.Context
 	h         EventHandler
 	uninstall bool
 
-	env  envelope
+	q    installstore.Query
 	ev   Event
 	c    Context
 	log  slog.Logger
@@ -180,34 +183,36 @@ type eventDelivery struct {
 
 // logAttrs tags the handler's log records with the event.
 func (d *eventDelivery) logAttrs() []slog.Attr {
-	return []slog.Attr{slog.String("event_type", d.ev.Type), slog.String("event_id", d.ev.EventID), slog.String("team_id", d.env.query().TeamID)}
+	return []slog.Attr{slog.String("event_type", d.ev.Type), slog.String("event_id", d.ev.EventID), slog.String("team_id", d.q.TeamID)}
 }
 
 // handleEvents handles one Events API delivery. With wait (Socket Mode) a
 // full pool is waited for; otherwise it is reported as eventBusy so that the
 // HTTP answer is 503 and Slack retries later. Once Drain began, every event
 // is eventBusy.
-func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait bool) (eventResult, *envelope) {
+func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait bool) (res eventResult, challenge string) {
 	d := &eventDelivery{app: a}
-	env, ev := &d.env, &d.ev
-	isEvent, err := parseEnvelopeInto(body, env, ev)
+	var env envelope
+	ev := &d.ev
+	isEvent, err := parseEnvelopeInto(body, &env, ev)
 	if err != nil {
 		a.log.Warn("refused a malformed Events API request", "err", err)
-		return eventBad, nil
+		return eventBad, ""
 	}
 	switch {
 	case env.Type == "url_verification":
-		return eventChallenge, env
+		return eventChallenge, env.Challenge
 	case !isEvent:
 		a.log.Info("Events API notice", "type", env.Type, "team_id", env.TeamID)
-		return eventAccepted, env
+		return eventAccepted, ""
 	}
 	ev.RetryNum = retryNum
+	d.q = env.query()
 	d.uninstall = ev.Type == "app_uninstalled" || ev.Type == "tokens_revoked"
 	d.h = a.eventHandler(ev)
 	if d.h == nil && !d.uninstall {
 		a.log.Debug("no handler for event", "type", ev.Type, "subtype", ev.Subtype, "event_id", ev.EventID)
-		return eventAccepted, env
+		return eventAccepted, ""
 	}
 	if !a.work.enter() {
 		if wait {
@@ -215,7 +220,7 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 		} else {
 			a.log.Warn("shutting down: refused an event so that Slack retries it", "type", ev.Type, "event_id", ev.EventID)
 		}
-		return eventBusy, env
+		return eventBusy, ""
 	}
 	defer a.work.done()
 	isNew, kept := a.dedupe.claim(ev.EventID)
@@ -226,7 +231,7 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 	}
 	if !isNew {
 		a.log.Info("dropped a retried event already accepted", "event_id", ev.EventID, "retry_num", retryNum, "type", ev.Type)
-		return eventAccepted, env
+		return eventAccepted, ""
 	}
 	d.ctx = context.WithoutCancel(ctx)
 	var ok bool
@@ -245,14 +250,14 @@ func (a *App) handleEvents(ctx context.Context, body []byte, retryNum int, wait 
 			a.log.Warn("worker pool full: refused an event so that Slack retries it; raise Config.Workers or QueueSize",
 				"type", ev.Type, "event_id", ev.EventID, "workers", a.cfg.Workers, "queue", a.cfg.QueueSize)
 		}
-		return eventBusy, env
+		return eventBusy, ""
 	}
-	return eventAccepted, env
+	return eventAccepted, ""
 }
 
 // run authorizes and runs the event's handler, after the ack.
 func (d *eventDelivery) run() {
-	a, ev, q := d.app, &d.ev, d.env.query()
+	a, ev, q := d.app, &d.ev, d.q
 	log := a.tagFrom(&d.log, &d.tags, d)
 	defer a.recoverHandler(log)
 	var auth *authorization
@@ -355,7 +360,11 @@ func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, 
 		EnterpriseID: q.EnterpriseID, TeamID: q.TeamID, UserID: q.UserID, IsEnterpriseInstall: q.IsEnterpriseInstall,
 	}
 	if auth != nil {
-		c.Client, c.UserClient = a.auth.clients(auth)
-		c.Installation = a.auth.installation(auth)
+		// The clients and the Installation are built on first use (see
+		// Context); in single-workspace mode every request shares them.
+		c.authz, c.auth = a.auth, *auth
+		if auth.client != nil {
+			c.client.Store(auth.client)
+		}
 	}
 }

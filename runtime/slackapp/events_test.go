@@ -139,7 +139,7 @@ func TestEventContextAndDecode(t *testing.T) {
 	if r.ev.Type != "app_mention" || r.ev.User != "U7" || r.ev.EventID != "Ev1" || r.ev.TeamID != "T1" || r.ev.RetryNum != 2 || r.ev.APIAppID != "A0TEST" {
 		t.Fatalf("event %+v", r.ev)
 	}
-	if r.c.Client == nil || r.c.Installation.BotToken != "xoxb-t1" || r.c.UserID != "U0BOT" {
+	if r.c.Client() == nil || r.c.Installation().BotToken != "xoxb-t1" || r.c.UserID != "U0BOT" {
 		t.Fatalf("context %+v", r.c)
 	}
 	if err := r.c.Err(); err != nil {
@@ -335,7 +335,7 @@ func TestUninstallRunsUserHandlerUnauthorized(t *testing.T) {
 	f.drain(t)
 	select {
 	case c := <-got:
-		if c.Client != nil || c.TeamID != "T1" {
+		if c.Client() != nil || c.TeamID != "T1" {
 			t.Fatalf("context %+v", c)
 		}
 	default:
@@ -354,7 +354,7 @@ func TestEnterpriseAuthorization(t *testing.T) {
 	}
 	got := make(chan string, 1)
 	f.app.Event("app_mention", func(c *slackapp.Context, ev *slackapp.Event) error {
-		got <- c.Installation.BotToken
+		got <- c.Installation().BotToken
 		return nil
 	})
 	body, _ := json.Marshal(slackapptest.EventEnvelope{

@@ -34,7 +34,7 @@ func Example() {
 		if err := ev.Decode(&m); err != nil {
 			return err
 		}
-		_, _, err := c.Client.PostMessageContext(c, m.Channel)
+		_, _, err := c.Client().PostMessageContext(c, m.Channel)
 		return err
 	})
 	app.ViewSubmission("feedback", func(c *slackapp.Context, v *slackapp.ViewSubmission) (*slackapp.ViewResponse, error) {

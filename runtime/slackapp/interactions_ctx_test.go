@@ -45,7 +45,7 @@ func TestBlockActionAuthorizedAfterTheRequestEnds(t *testing.T) {
 	f := newFixture(t, nil, slackapp.WithInstallationStore(store))
 	var ran atomic.Bool
 	f.app.BlockAction("approve", func(c *slackapp.Context, a *slackapp.BlockAction) error {
-		ran.Store(c.Client != nil)
+		ran.Store(c.Client() != nil)
 		return nil
 	})
 	ctx, cancel := context.WithCancel(context.Background())

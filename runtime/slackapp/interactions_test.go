@@ -101,7 +101,7 @@ func TestShortcuts(t *testing.T) {
 				t.Fatal("shortcut handler did not run")
 			}
 			c := <-gotCtx
-			if s.IsMessage() != tt.wantMsg || s.TriggerID != "trig" || c.Client == nil || (c.ResponseURL != "") != tt.wantRespU {
+			if s.IsMessage() != tt.wantMsg || s.TriggerID != "trig" || c.Client() == nil || (c.ResponseURL != "") != tt.wantRespU {
 				t.Fatalf("shortcut %+v ctx %+v", s.InteractionCallback.Type, c)
 			}
 			if tt.wantMsg && (s.Message.Text != "broken build" || s.Channel.ID != "C1") {

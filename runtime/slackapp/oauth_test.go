@@ -33,7 +33,7 @@ func TestOAuthInstallThenCommand(t *testing.T) {
 	})
 	f.rec.Reply("auth.test", map[string]any{"bot_id": "B9", "user_id": "U0NEWBOT", "team_id": "T9"})
 	f.app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		return slackapp.Text("hello from " + c.Installation.TeamName), nil
+		return slackapp.Text("hello from " + c.Installation().TeamName), nil
 	})
 
 	rr := f.serve(httptest.NewRequest("GET", "http://localhost:3000/slack/install", nil))
@@ -115,12 +115,12 @@ func TestUserClient(t *testing.T) {
 	}
 	var got [2]bool
 	f.app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		got[0] = c.UserClient != nil
+		got[0] = c.UserClient() != nil
 		return nil, nil
 	})
 	f.serve(slackapptest.CommandRequest(secret, cmd("/hello")))
 	f.app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		got[1] = c.UserClient != nil
+		got[1] = c.UserClient() != nil
 		return nil, nil
 	})
 	other := cmd("/hello")
@@ -181,7 +181,7 @@ func TestTokenRotationOnRequestPath(t *testing.T) {
 	})
 	var used string
 	f.app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		used = c.Installation.BotToken
+		used = c.Installation().BotToken
 		return nil, nil
 	})
 	c := cmd("/hello")

@@ -123,10 +123,10 @@ func (e *endpoint) serveEvents(w http.ResponseWriter, r *http.Request, body []by
 	if v := r.Header.Get("X-Slack-Retry-Num"); v != "" { // Atoi("") allocates its error
 		retry, _ = strconv.Atoi(v)
 	}
-	res, env := e.app.handleEvents(r.Context(), body, retry, false)
+	res, challenge := e.app.handleEvents(r.Context(), body, retry, false)
 	switch res {
 	case eventChallenge:
-		writeJSON(w, e.app.log, http.StatusOK, map[string]string{"challenge": env.Challenge})
+		writeJSON(w, e.app.log, http.StatusOK, map[string]string{"challenge": challenge})
 	case eventBad:
 		http.Error(w, "malformed Events API body", http.StatusBadRequest)
 	case eventBusy:

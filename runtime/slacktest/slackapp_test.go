@@ -57,7 +57,7 @@ func TestWithSlackapp(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Command("/hello", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-		if _, _, err := c.Client.PostMessageContext(c, cmd.ChannelID, slack.MsgOptionText("posted for "+cmd.Text, false)); err != nil {
+		if _, _, err := c.Client().PostMessageContext(c, cmd.ChannelID, slack.MsgOptionText("posted for "+cmd.Text, false)); err != nil {
 			return nil, err
 		}
 		return slackapp.Text("hello " + cmd.Text), nil
@@ -191,7 +191,7 @@ func TestWithSlackappSocketMode(t *testing.T) {
 		return slackapp.Text("hi over the socket, " + cmd.Text), nil
 	})
 	app.Event("app_mention", func(c *slackapp.Context, ev *slackapp.Event) error {
-		_, _, err := c.Client.PostMessageContext(c, "C1", slack.MsgOptionText("mentioned", false))
+		_, _, err := c.Client().PostMessageContext(c, "C1", slack.MsgOptionText("mentioned", false))
 		return err
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -6,7 +6,7 @@ import (
 )
 
 // HandleReactionAddedEvent handles the reaction_added event. It runs after
-// Slack's request was acknowledged, so it may take its time; c.Client
+// Slack's request was acknowledged, so it may take its time; c.Client()
 // calls the Web API as the app's bot.
 //
 // This example logs the event at debug level (run with LOG_LEVEL=debug to

@@ -9,7 +9,7 @@ import (
 )
 
 // HandleAppMentionEvent handles the app_mention event. It runs after
-// Slack's request was acknowledged, so it may take its time; c.Client
+// Slack's request was acknowledged, so it may take its time; c.Client()
 // calls the Web API as the app's bot.
 //
 // This example replies in the thread of the message that mentioned the app.
@@ -18,7 +18,7 @@ func (h *Handlers) HandleAppMentionEvent(c *slackapp.Context, ev *slackevents.Ap
 	if thread == "" {
 		thread = ev.TimeStamp
 	}
-	_, _, err := c.Client.PostMessageContext(c, ev.Channel,
+	_, _, err := c.Client().PostMessageContext(c, ev.Channel,
 		slack.MsgOptionText(fmt.Sprintf("Hi <@%s>, you mentioned me!", ev.User), false),
 		slack.MsgOptionTS(thread),
 	)

@@ -13,7 +13,7 @@ import (
 
 // greet is a handler under test: it posts to the channel and answers.
 func greet(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
-	if _, _, err := c.Client.PostMessageContext(c, cmd.ChannelID, slack.MsgOptionText("hello "+cmd.Text, false)); err != nil {
+	if _, _, err := c.Client().PostMessageContext(c, cmd.ChannelID, slack.MsgOptionText("hello "+cmd.Text, false)); err != nil {
 		return nil, err
 	}
 	return slackapp.Text("posted"), nil

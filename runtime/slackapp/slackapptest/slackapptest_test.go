@@ -42,7 +42,7 @@ func TestRequestsAreSigned(t *testing.T) {
 func TestNewContextRecords(t *testing.T) {
 	c, rec := slackapptest.NewContext(t)
 	rec.Reply("chat.postMessage", map[string]any{"ts": "123.456", "channel": "C1"})
-	ch, ts, err := c.Client.PostMessageContext(c, "C1")
+	ch, ts, err := c.Client().PostMessageContext(c, "C1")
 	if err != nil || ts != "123.456" || ch != "C1" {
 		t.Fatalf("postMessage: %q %q %v", ch, ts, err)
 	}
@@ -56,10 +56,10 @@ func TestNewContextRecords(t *testing.T) {
 	if rs := rec.Responses(); len(rs) != 1 || rs[0].Text != "hi" || !rs[0].ReplaceOriginal {
 		t.Fatalf("responses %+v", rs)
 	}
-	if c.Installation.TeamID != "T0TEST" || c.TeamID != "T0TEST" || c.UserID != "U0TEST" {
-		t.Fatalf("installation %+v", c.Installation)
+	if c.Installation().TeamID != "T0TEST" || c.TeamID != "T0TEST" || c.UserID != "U0TEST" {
+		t.Fatalf("installation %+v", c.Installation())
 	}
-	resp, err := c.Client.AuthTestContext(c)
+	resp, err := c.Client().AuthTestContext(c)
 	if err != nil || resp == nil {
 		t.Fatalf("auth.test: %v", err)
 	}
