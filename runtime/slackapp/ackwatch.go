@@ -17,8 +17,11 @@ import (
 // instructions. Every command has the same deadline, so the list in
 // arrival order is also in deadline order, and one goroutine sleeps until
 // the deadline of the oldest command still running. Under steady load it
-// wakes once per AckDeadline; an idle app has no such goroutine (it exits
-// once the list stayed empty for a whole AckDeadline).
+// wakes once per AckDeadline; an idle app has no such goroutine: it exits
+// when it wakes to an empty list and no command came since it last woke
+// (the next command starts it again). It, and an ack goroutine that finds
+// its command already answered, may outlive Drain by up to two
+// AckDeadlines; neither touches a request by then.
 type ackWatch struct {
 	after time.Duration
 
@@ -78,7 +81,8 @@ func (w *ackWatch) unlink(d *commandDelivery) {
 // run is the watching goroutine: it acks each command past its deadline,
 // each on a goroutine of its own (an ack writes to the client's
 // connection, which may block; the other deadlines must not wait for it),
-// and exits when no command came for a whole AckDeadline.
+// and exits when it wakes to an empty list and no command came since it
+// last woke.
 func (w *ackWatch) run() {
 	t := time.NewTimer(w.after)
 	defer t.Stop()

@@ -60,7 +60,8 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 	d.attrs = [2]slog.Attr{slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID)}
 	log := a.tagInto(&d.log, &d.tags, d.attrs[:])
 	c := &d.c
-	a.fillContext(c, context.WithoutCancel(ctx), &auth, q, log)
+	d.auth = auth
+	a.fillContext(c, context.WithoutCancel(ctx), &d.auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
 	d.ack.send = ack
 	c.ack = &d.ack
@@ -83,6 +84,7 @@ func (a *App) refuseCommand(cmd *Command) *Response {
 // logger and acker) in one allocation.
 type commandDelivery struct {
 	c     Context
+	auth  authorization // the Context's (see Context.auth)
 	ack   acker
 	log   slog.Logger
 	tags  lazyAttrs

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/slackgen/slackgen/runtime/installstore"
 	"github.com/slackgen/slackgen/runtime/signature"
@@ -314,5 +318,44 @@ func TestSingleWorkspace(t *testing.T) {
 	}
 	if err := app.Drain(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrintedContextHoldsNoToken: a handler that prints or logs its Context
+// (fmt's %+v and %#v, and a text log through the redacting handler) shows no
+// token, before and after it asked for its client and Installation.
+func TestPrintedContextHoldsNoToken(t *testing.T) {
+	f := newFixture(t, nil)
+	var printed []string
+	f.app.Command("/print", func(c *slackapp.Context, cmd *slackapp.Command) (*slackapp.Response, error) {
+		for range 2 {
+			var buf bytes.Buffer
+			slog.New(slackapp.NewRedactingHandler(slog.NewTextHandler(&buf, nil))).Info("ctx", "c", c)
+			printed = append(printed, fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), buf.String())
+			if c.Client() == nil || c.Installation().BotToken != "xoxb-t1" {
+				t.Error("no client or Installation")
+			}
+		}
+		return nil, nil
+	})
+	if rr := f.serve(slackapptest.CommandRequest(secret, cmd("/print"))); rr.Code != 200 {
+		t.Fatalf("status %d", rr.Code)
+	}
+	if len(printed) != 6 {
+		t.Fatalf("the handler printed %d times", len(printed))
+	}
+	for _, p := range printed {
+		if strings.Contains(p, "xoxb") {
+			t.Errorf("a printed Context shows the token: %.300s", p[max(0, strings.Index(p, "xoxb")-60):])
+		}
+	}
+}
+
+// TestWithUserClient: a test's Context can be given a user client.
+func TestWithUserClient(t *testing.T) {
+	u := slack.New("xoxp-test")
+	c := slackapp.NewContext(context.Background(), nil, nil, nil).WithUserClient(u)
+	if c.UserClient() != u || c.Client() != nil || c.Installation() != nil {
+		t.Fatal("NewContext with a user client")
 	}
 }

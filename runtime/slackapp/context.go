@@ -52,8 +52,12 @@ type Context struct {
 
 	// What the request was authorized with (authz is nil for a request
 	// that was not, and for NewContext's), and what was built from it.
+	// auth points into the request's delivery struct: held by value here,
+	// its packed strings, tokens included, would show when a handler
+	// prints or logs the Context (the log's redaction finds tokens by word
+	// boundaries, which the packing removes).
 	authz      *authorizer
-	auth       authorization
+	auth       *authorization
 	client     atomic.Pointer[slack.Client]
 	userClient atomic.Pointer[slack.Client]
 	inst       atomic.Pointer[installstore.Installation]
@@ -88,7 +92,7 @@ func (c *Context) Installation() *installstore.Installation {
 	if inst := c.inst.Load(); inst != nil || c.authz == nil {
 		return inst
 	}
-	c.inst.CompareAndSwap(nil, c.authz.installation(&c.auth))
+	c.inst.CompareAndSwap(nil, c.authz.installation(c.auth))
 	return c.inst.Load()
 }
 
@@ -108,6 +112,13 @@ func NewContext(parent context.Context, client *slack.Client, inst *installstore
 	if inst != nil {
 		c.EnterpriseID, c.TeamID, c.UserID, c.IsEnterpriseInstall = inst.EnterpriseID, inst.TeamID, inst.UserID, inst.IsEnterpriseInstall
 	}
+	return c
+}
+
+// WithUserClient sets the client UserClient returns and returns c: for
+// tests of handlers that act as the user (NewContext sets only the bot's).
+func (c *Context) WithUserClient(u *slack.Client) *Context {
+	c.userClient.Store(u)
 	return c
 }
 

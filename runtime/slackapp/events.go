@@ -175,6 +175,7 @@ type eventDelivery struct {
 	uninstall bool
 
 	q    installstore.Query
+	auth authorization // the Context's (see Context.auth)
 	ev   Event
 	c    Context
 	log  slog.Logger
@@ -261,7 +262,6 @@ func (d *eventDelivery) run() {
 	log := a.tagFrom(&d.log, &d.tags, d)
 	defer a.recoverHandler(log)
 	var auth *authorization
-	var e authorization
 	if d.uninstall {
 		a.deleteInstallations(d.ctx, log, q, ev)
 		if d.h == nil {
@@ -269,7 +269,7 @@ func (d *eventDelivery) run() {
 		}
 	} else {
 		var err error
-		if e, err = a.auth.authorize(d.ctx, q); err != nil {
+		if d.auth, err = a.auth.authorize(d.ctx, q); err != nil {
 			if errors.Is(err, errNotInstalled) {
 				log.Warn("event from a workspace without an installation; skipped (the app may have been uninstalled)", "enterprise_id", q.EnterpriseID)
 			} else {
@@ -277,7 +277,7 @@ func (d *eventDelivery) run() {
 			}
 			return
 		}
-		auth = &e
+		auth = &d.auth
 	}
 	c := &d.c
 	a.fillContext(c, d.ctx, auth, q, log)
@@ -346,14 +346,23 @@ func (a *App) recoverHandler(log *slog.Logger) {
 	}
 }
 
-// newContext builds a handler's Context.
+// newContext builds a handler's Context, with a copy of auth of its own.
 func (a *App) newContext(ctx context.Context, auth *authorization, q installstore.Query, log *slog.Logger) *Context {
-	c := &Context{}
-	a.fillContext(c, ctx, auth, q, log)
-	return c
+	var held *authorization
+	c := &struct {
+		c    Context
+		auth authorization
+	}{}
+	if auth != nil {
+		c.auth = *auth
+		held = &c.auth
+	}
+	a.fillContext(&c.c, ctx, held, q, log)
+	return &c.c
 }
 
-// fillContext sets c up as a handler's Context.
+// fillContext sets c up as a handler's Context. auth, when not nil, must
+// stay unchanged while c is in use (it is kept in the request's delivery).
 func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, q installstore.Query, log *slog.Logger) {
 	*c = Context{
 		Context: ctx, Logger: log, http: a.client,
@@ -362,7 +371,7 @@ func (a *App) fillContext(c *Context, ctx context.Context, auth *authorization, 
 	if auth != nil {
 		// The clients and the Installation are built on first use (see
 		// Context); in single-workspace mode every request shares them.
-		c.authz, c.auth = a.auth, *auth
+		c.authz, c.auth = a.auth, auth
 		if auth.client != nil {
 			c.client.Store(auth.client)
 		}

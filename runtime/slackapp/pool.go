@@ -32,9 +32,9 @@ type pool struct {
 	stopped bool // stop was called
 	spawned int  // worker goroutines started so far (for tests)
 
-	// yielding counts workers between two jobs: done with one, letting
-	// other goroutines run before they look at the queue again. start
-	// counts on them as on idle workers; see run.
+	// yielding counts workers that emptied the queue and let other
+	// goroutines run before they look at it again. start counts on them
+	// as on idle workers; see yield.
 	yielding atomic.Int32
 	yields   atomic.Int64 // times a worker yielded (for tests)
 
@@ -87,8 +87,8 @@ func (p *pool) start(job func()) {
 }
 
 // needWorker reports whether start should start a worker for a job it
-// queued: none is idle and fewer than max run, and none yields between
-// jobs, or one does but fewer workers run than there are CPUs for them
+// queued: none is idle and fewer than max run, and none is yielding (see
+// yield), or one is but fewer workers run than there are CPUs for them
 // (keepIdle is min(max, GOMAXPROCS)). p.mu must be held.
 func (p *pool) needWorker() bool {
 	return p.idle == 0 && p.running < p.max && (p.yielding.Load() == 0 || p.running < p.keepIdle)

@@ -178,7 +178,9 @@ func (e *endpoint) wrongKind(w http.ResponseWriter, k Kind) {
 // declares the length of a body shorter than its chunking buffer itself,
 // which costs less than a Content-Length header of our own (its value's
 // allocation and net/http's generic header writing); a longer body gets
-// one here, so that it is not sent chunked.
+// one here, so that it is not sent chunked. (Middleware that flushes or
+// writes after the app's handler returned makes a short answer go chunked,
+// which Slack accepts.)
 func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
 	b, ok := encodeAnswer(log, v)
 	if !ok {
