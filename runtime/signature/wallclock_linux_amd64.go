@@ -1,0 +1,18 @@
+package signature
+
+import (
+	"syscall"
+	"time"
+)
+
+// wallClock returns the wall clock's Unix time as seconds and nanoseconds,
+// through the vDSO's gettimeofday: the one clock read Verify needs, where
+// time.Now reads the monotonic clock too.
+func wallClock() (sec, nsec int64) {
+	var tv syscall.Timeval
+	if syscall.Gettimeofday(&tv) != nil {
+		t := time.Now()
+		return t.Unix(), int64(t.Nanosecond())
+	}
+	return tv.Sec, tv.Usec * 1000
+}
