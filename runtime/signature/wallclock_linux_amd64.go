@@ -11,8 +11,7 @@ import (
 func wallClock() (sec, nsec int64) {
 	var tv syscall.Timeval
 	if syscall.Gettimeofday(&tv) != nil {
-		t := time.Now()
-		return t.Unix(), int64(t.Nanosecond())
+		return unixParts(time.Now())
 	}
 	return tv.Sec, tv.Usec * 1000
 }

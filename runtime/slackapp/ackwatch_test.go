@@ -61,7 +61,7 @@ func TestAckWatchAcksAtTheDeadline(t *testing.T) {
 		}
 		time.Sleep(15 * time.Millisecond)
 	}
-	waitForInternal(t, "the slow commands' acks", func() bool {
+	WaitFor(t, "the slow commands' acks", func() bool {
 		for _, c := range slow {
 			if _, _, n := c.result(); n == 0 {
 				return false
@@ -109,7 +109,7 @@ func TestAckWatchGoroutineExits(t *testing.T) {
 		}
 		c.d.ack.offerFinal(nil)
 		w.unwatch(&c.d)
-		waitForInternal(t, "the watching goroutine to exit", func() bool { return !w.isRunning() })
+		WaitFor(t, "the watching goroutine to exit", func() bool { return !w.isRunning() })
 	}
 }
 
@@ -135,16 +135,5 @@ func TestAckWatchRace(t *testing.T) {
 		if _, _, n := c.result(); n != 1 {
 			t.Fatalf("command %d acked %d times", i, n)
 		}
-	}
-}
-
-func waitForInternal(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }

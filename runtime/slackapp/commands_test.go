@@ -204,7 +204,7 @@ func TestCommandAckDeadline(t *testing.T) {
 		t.Fatalf("%d response_url posts before the handler finished", n)
 	}
 	close(release)
-	waitFor(t, "the late response", func() bool { return len(f.rec.Responses()) == 1 })
+	slackapp.WaitFor(t, "the late response", func() bool { return len(f.rec.Responses()) == 1 })
 	if rs := f.rec.Responses(); rs[0].Text != "done late" {
 		t.Fatalf("response_url got %+v", rs)
 	}
@@ -233,7 +233,7 @@ func TestCommandEarlyAck(t *testing.T) {
 		t.Fatalf("ack %d %s", code, body)
 	}
 	close(release)
-	waitFor(t, "the late response", func() bool { return len(f.rec.Responses()) == 1 })
+	slackapp.WaitFor(t, "the late response", func() bool { return len(f.rec.Responses()) == 1 })
 	if rs := f.rec.Responses(); rs[0].Text != "finished" {
 		t.Fatalf("response_url got %+v", rs)
 	}

@@ -114,18 +114,6 @@ func decodeResponse(t *testing.T, rr *httptest.ResponseRecorder) slackapp.Respon
 	return r
 }
 
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func cmd(name string) slackapp.Command {
 	return slackapp.Command{Command: name, TeamID: "T1", UserID: "U1", ChannelID: "C1", Text: "hi", TriggerID: "trig"}
 }

@@ -94,18 +94,12 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd := &form.cmd
 		if !a.work.enter() {
-			writeJSON(w, a.log, http.StatusOK, a.refuseCommand(cmd))
+			writeJSON(w, a.log, http.StatusOK, a.refuseCommand(cmd), false)
 			return
 		}
 		defer a.work.done()
 		a.handleCommand(r.Context(), cmd, func() string { return a.installURL(r) }, func(resp *Response, early bool) {
-			if !early {
-				writeJSON(w, a.log, http.StatusOK, resp)
-				return
-			}
-			// The handler still runs: send the answer now, its length
-			// declared, so that the client has all of it at once.
-			writeJSONFlushed(w, a.log, http.StatusOK, resp)
+			writeJSON(w, a.log, http.StatusOK, resp, early)
 		})
 	case form.sslCheck == "1":
 		w.WriteHeader(http.StatusOK)
@@ -126,7 +120,7 @@ func (e *endpoint) serveEvents(w http.ResponseWriter, r *http.Request, body []by
 	res, challenge := e.app.handleEvents(r.Context(), body, retry, false)
 	switch res {
 	case eventChallenge:
-		writeJSON(w, e.app.log, http.StatusOK, map[string]string{"challenge": challenge})
+		writeJSON(w, e.app.log, http.StatusOK, map[string]string{"challenge": challenge}, false)
 	case eventBad:
 		http.Error(w, "malformed Events API body", http.StatusBadRequest)
 	case eventBusy:
@@ -165,7 +159,7 @@ func (e *endpoint) serveInteraction(w http.ResponseWriter, r *http.Request, payl
 	case ans.body == nil:
 		w.WriteHeader(http.StatusOK)
 	default:
-		writeJSON(w, e.app.log, http.StatusOK, ans.body)
+		writeJSON(w, e.app.log, http.StatusOK, ans.body, false)
 	}
 }
 
@@ -173,48 +167,41 @@ func (e *endpoint) wrongKind(w http.ResponseWriter, k Kind) {
 	http.Error(w, fmt.Sprintf("this path does not take %s requests; check the request URLs in the app manifest", k), http.StatusNotFound)
 }
 
-// writeJSON writes v (a json.RawMessage is written as is) with status, as
-// the whole answer. The handler returns right after, and net/http then
-// declares the length of a body shorter than its chunking buffer itself,
-// which costs less than a Content-Length header of our own (its value's
-// allocation and net/http's generic header writing); a longer body gets
-// one here, so that it is not sent chunked. (Middleware that flushes or
-// writes after the app's handler returned makes a short answer go chunked,
-// which Slack accepts.)
-func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any) {
+// writeJSON writes v (a json.RawMessage is written as is) with status.
+//
+// Without flush it is the whole answer: the handler returns right after,
+// and net/http then declares the length of a body shorter than its
+// chunking buffer itself, which costs less than a Content-Length header of
+// our own (its value's allocation and net/http's generic header writing);
+// a longer body gets one here, so that it is not sent chunked. (Middleware
+// that flushes or writes after the app's handler returned makes a short
+// answer go chunked, which Slack accepts.)
+//
+// With flush (the answer of a command whose handler keeps running) the
+// length is always declared and the answer flushed, so that the client has
+// all of it at once.
+func writeJSON(w http.ResponseWriter, log *slog.Logger, status int, v any, flush bool) {
 	b, ok := encodeAnswer(log, v)
-	if !ok {
-		w.WriteHeader(status)
-		return
+	h := w.Header()
+	switch {
+	case ok && (flush || len(b) >= chunkingBuffer):
+		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	case flush:
+		h["Content-Length"] = zeroLength
 	}
-	setJSON(w)
-	if len(b) >= chunkingBuffer {
-		w.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
+	if ok {
+		h["Content-Type"] = jsonContentType
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+	if f, isFlusher := w.(http.Flusher); flush && isFlusher {
+		f.Flush()
+	}
 }
 
 // chunkingBuffer is net/http's bufferBeforeChunkingSize: a handler that
 // returns having written less sends it with its length declared.
 const chunkingBuffer = 2048
-
-// writeJSONFlushed writes v like writeJSON, with its length declared, and
-// flushes it: the answer of a command whose handler keeps running.
-func writeJSONFlushed(w http.ResponseWriter, log *slog.Logger, status int, v any) {
-	b, ok := encodeAnswer(log, v)
-	if !ok {
-		w.Header()["Content-Length"] = zeroLength
-	} else {
-		setJSON(w)
-		w.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
-}
 
 // encodeAnswer returns the JSON of v. When there is none to write (v is nil,
 // or encoding failed, which it logs), it reports false: the answer is an
@@ -243,10 +230,8 @@ func encodeAnswer(log *slog.Logger, v any) ([]byte, bool) {
 	return b, true
 }
 
-// setJSON declares a JSON body, with a header value shared by every answer
-// so that setting it allocates nothing (net/http only reads it).
-func setJSON(w http.ResponseWriter) { w.Header()["Content-Type"] = jsonContentType }
-
+// Header values shared by every answer, so that setting them allocates
+// nothing; net/http only reads them.
 var (
 	jsonContentType = []string{"application/json"}
 	zeroLength      = []string{"0"}
