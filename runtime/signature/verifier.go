@@ -142,12 +142,17 @@ func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
 	if !ok {
 		return ErrMalformed
 	}
-	var want [sha256.Size]byte
-	if len(signature) != len(prefix)+2*sha256.Size || signature[:len(prefix)] != prefix ||
-		!decodeHex(&want, signature[len(prefix):]) {
+	if len(signature) != len(prefix)+2*sha256.Size || signature[:len(prefix)] != prefix {
 		return ErrMalformed
 	}
+	digits := signature[len(prefix):]
+	// A signature that is not all hex digits is ErrMalformed whatever else
+	// is wrong. equalHex accepts digits only, so only the error paths need
+	// to ask validHex.
 	if v.stale(ts) {
+		if !validHex(digits) {
+			return ErrMalformed
+		}
 		return ErrStale
 	}
 	// A wrong signature is compared with every secret; a right one stops at
@@ -155,9 +160,12 @@ func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
 	// secret their valid signature used, which they know already. List the
 	// current secret first.
 	for _, p := range v.pools {
-		if match(p, timestamp, body, &want) {
+		if match(p, timestamp, body, digits) {
 			return nil
 		}
+	}
+	if !validHex(digits) {
+		return ErrMalformed
 	}
 	return ErrMismatch
 }
@@ -192,9 +200,9 @@ func outside(dsec, nsec int64, window time.Duration) bool {
 	return d > window || d < -window
 }
 
-// match computes the MAC with the secret behind p and compares it with want
-// in constant time.
-func match(p *sync.Pool, timestamp string, body []byte, want *[sha256.Size]byte) bool {
+// match computes the MAC with the secret behind p and compares it with
+// digits, the signature's 64 hex digits, in constant time.
+func match(p *sync.Pool, timestamp string, body []byte, digits string) bool {
 	st := p.Get().(*macState)
 	st.h.Reset()
 	pre := append(st.pre[:0], version...)
@@ -203,7 +211,8 @@ func match(p *sync.Pool, timestamp string, body []byte, want *[sha256.Size]byte)
 	pre = append(pre, ':')
 	st.h.Write(pre)
 	st.h.Write(body)
-	ok := hmac.Equal(st.h.Sum(st.sum[:0]), want[:])
+	st.h.Sum(st.sum[:0])
+	ok := equalHex(&st.sum, digits)
 	p.Put(st)
 	return ok
 }
@@ -231,32 +240,6 @@ func parseTimestamp(s string) (int64, bool) {
 	}
 	return int64(n), true
 }
-
-// decodeHex decodes 2*len(dst) hex digits (either case) from s into dst.
-func decodeHex(dst *[sha256.Size]byte, s string) bool {
-	s = s[:2*len(dst)]
-	bad := byte(0)
-	for i := range dst {
-		hi, lo := unhex[s[2*i]], unhex[s[2*i+1]]
-		bad |= hi | lo
-		dst[i] = hi<<4 | lo&0x0f
-	}
-	return bad&0xf0 == 0
-}
-
-// unhex maps a hex digit to its value and any other byte to 0xff.
-var unhex = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for i, c := range "0123456789abcdef" {
-		t[c] = byte(i)
-	}
-	for i, c := range "ABCDEF" {
-		t[c] = byte(10 + i)
-	}
-	return t
-}()
 
 // Sign returns the X-Slack-Signature value Slack would send for body at
 // timestamp, signed with secret: "v0=" and 64 lowercase hex digits. The

@@ -77,6 +77,11 @@ func TestVerify(t *testing.T) {
 		{name: "other version", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: "v1=" + docSignature[3:], body: docBody, wantErr: signature.ErrMalformed},
 		{name: "short signature", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: docSignature[:60], body: docBody, wantErr: signature.ErrMalformed},
 		{name: "non-hex signature", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: docSignature[:10] + "zz" + docSignature[12:], body: docBody, wantErr: signature.ErrMalformed},
+		{name: "non-hex signature, stale too", secrets: []string{docSecret}, now: docTime.Add(time.Hour), ts: docTimestamp, sig: docSignature[:10] + "zz" + docSignature[12:], body: docBody, wantErr: signature.ErrMalformed},
+		// A control byte 0x10-0x19 is a digit with bit 0x20 cleared, as an
+		// upper-case letter is a lower-case one: it must not pass for it.
+		{name: "control byte for a digit", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: strings.Replace(docSignature, "2", "\x12", 1), body: docBody, wantErr: signature.ErrMalformed},
+		{name: "mixed-case hex", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: docSignature[:20] + strings.ToUpper(docSignature[20:40]) + docSignature[40:], body: docBody, wantValid: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
