@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"io"
 	"log/slog"
@@ -144,6 +145,27 @@ func BenchmarkAuthorizeCacheHit(b *testing.B) {
 		if _, err := app.auth.authorize(ctx, q); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDedupeClaim claims new event ids in a full window of the
+// default size, as under steady traffic: each claim forgets the oldest id.
+func BenchmarkDedupeClaim(b *testing.B) {
+	d := newDedupe(DefaultDedupeSize, time.Hour, time.Now)
+	ids := make([]string, 1<<16)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("Ev%010d", i)
+	}
+	for _, id := range ids[:DefaultDedupeSize] {
+		d.claim(id)
+	}
+	i := DefaultDedupeSize
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, _ := d.claim(ids[i&(len(ids)-1)]); !ok {
+			b.Fatal("a new id was taken for a retry")
+		}
+		i++
 	}
 }
 

@@ -23,9 +23,11 @@ import (
 // all, 29 for the default 10,000 (a Go map of hashes beside the ring took
 // 67: 667 KB of the example's ~1.5 MB live heap). The index is an
 // open-addressing table, probed linearly from the hash's low bits; a slot
-// holds the hash's high 32 bits (dedupeTag) and the id's ring position
-// plus one (0: an empty slot), so a probe reads the ring only when those
-// 32 bits match.
+// holds the hash's low 32 bits (slotTag) and the id's ring position plus
+// one (0: an empty slot), so a probe reads the ring only when those 32
+// bits match, and removing a slot finds where the slots after it belong
+// without reading the ring (the table is at most 2²⁹ slots: its probes
+// start from bits of the tag).
 type dedupe struct {
 	ttl  time.Duration
 	now  func() time.Time
@@ -146,9 +148,11 @@ func (d *dedupe) drop() bool {
 	return live
 }
 
-// dedupeTag is the part of an index slot holding the high 32 bits of its key;
-// the rest is ringPos plus one.
-const dedupeTag = ^uint64(1<<32 - 1)
+// An index slot is the low 32 bits of its key (slotTag) above its ring
+// position plus one (ringPos).
+
+// slotTag returns the key bits an index slot holds: the low 32.
+func slotTag(slot uint64) uint32 { return uint32(slot >> 32) }
 
 // ringPos returns the ring position of the id in a non-empty index slot.
 func ringPos(slot uint64) int { return int(uint32(slot)) - 1 }
@@ -161,7 +165,7 @@ func (d *dedupe) find(key uint64) int {
 		if v == 0 {
 			return -1
 		}
-		if v&dedupeTag == key&dedupeTag && d.ring[ringPos(v)].key == key {
+		if slotTag(v) == uint32(key) && d.ring[ringPos(v)].key == key {
 			return s
 		}
 	}
@@ -174,7 +178,7 @@ func (d *dedupe) insert(key uint64, pos int) {
 	for d.index[s] != 0 {
 		s = (s + 1) & mask
 	}
-	d.index[s] = key&dedupeTag | uint64(pos+1)
+	d.index[s] = uint64(uint32(key))<<32 | uint64(pos+1)
 }
 
 // remove empties index slot s, moving back the entries after it that
@@ -183,7 +187,7 @@ func (d *dedupe) insert(key uint64, pos int) {
 func (d *dedupe) remove(s int) {
 	mask := len(d.index) - 1
 	for j := (s + 1) & mask; d.index[j] != 0; j = (j + 1) & mask {
-		home := int(d.ring[ringPos(d.index[j])].key) & mask
+		home := int(slotTag(d.index[j])) & mask // mask < 2³²
 		// The entry at j may move to s when s lies on its probe from home
 		// to j (cyclically): home is not in (s, j].
 		if (j-home)&mask >= (j-s)&mask {
