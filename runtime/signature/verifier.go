@@ -200,8 +200,8 @@ func outside(dsec, nsec int64, window time.Duration) bool {
 	return d > window || d < -window
 }
 
-// match computes the MAC with the secret behind p and compares it with
-// digits, the signature's 64 hex digits, in constant time.
+// match computes the MAC with the secret behind p and compares it in
+// constant time with digits, the signature's 64 bytes after "v0=".
 func match(p *sync.Pool, timestamp string, body []byte, digits string) bool {
 	st := p.Get().(*macState)
 	st.h.Reset()

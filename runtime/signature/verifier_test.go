@@ -81,6 +81,8 @@ func TestVerify(t *testing.T) {
 		// A control byte 0x10-0x19 is a digit with bit 0x20 cleared, as an
 		// upper-case letter is a lower-case one: it must not pass for it.
 		{name: "control byte for a digit", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: strings.Replace(docSignature, "2", "\x12", 1), body: docBody, wantErr: signature.ErrMalformed},
+		{name: "uppercase hex, stale", secrets: []string{docSecret}, now: docTime.Add(time.Hour), ts: docTimestamp, sig: upper, body: docBody, wantErr: signature.ErrStale},
+		{name: "uppercase hex, wrong secret", secrets: []string{other}, now: docTime, ts: docTimestamp, sig: upper, body: docBody, wantErr: signature.ErrMismatch},
 		{name: "mixed-case hex", secrets: []string{docSecret}, now: docTime, ts: docTimestamp, sig: docSignature[:20] + strings.ToUpper(docSignature[20:40]) + docSignature[40:], body: docBody, wantValid: true},
 	}
 	for _, tt := range tests {
