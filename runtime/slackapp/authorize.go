@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -349,9 +350,11 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (autho
 		return authorization{}, fmt.Errorf("slackapp: the request's enterprise, team and user ids are %d bytes long, more than %d; Slack's ids are a few dozen", n, maxKeyLen)
 	}
 	now := z.now()
+	var h uint64
 	if z.ttl > 0 {
+		h = z.hash(q)
 		z.mu.RLock()
-		e, ok := z.entries[z.hash(q)]
+		e, ok := z.entries[h]
 		z.mu.RUnlock()
 		if ok && now.Sub(z.base) < e.expires && e.key() == q {
 			return e, nil
@@ -367,7 +370,7 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (autho
 	e := z.packAuthorization(inst, &q)
 	e.userClient = userClient
 	if z.ttl > 0 {
-		expires := now.Add(z.ttl)
+		expires := now.Add(z.ttl - z.jitter(h))
 		for _, t := range [...]time.Time{inst.BotTokenExpiresAt, inst.UserTokenExpiresAt} {
 			if !t.IsZero() && t.Add(-refreshMargin).Before(expires) {
 				expires = t.Add(-refreshMargin)
@@ -377,9 +380,20 @@ func (z *authorizer) authorize(ctx context.Context, q installstore.Query) (autho
 		if len(z.entries) >= maxAuthEntries {
 			clear(z.entries)
 		}
-		z.entries[z.hash(q)] = e
+		z.entries[h] = e
 	}
 	return e, nil
+}
+
+// jitter returns how much sooner than the TTL the entry of hash h expires:
+// up to a tenth of the TTL, fixed by the hash. Entries filled together,
+// as every active workspace's are when the app starts, would otherwise
+// expire together and be looked up again together every TTL, a burst of
+// store queries that later traffic does not spread; each keeps its offset
+// from one fill to the next, so they stay spread.
+func (z *authorizer) jitter(h uint64) time.Duration {
+	j, _ := bits.Mul64(uint64(z.ttl/10), h) // (ttl/10)·h/2⁶⁴
+	return time.Duration(j)
 }
 
 // hash returns the hash of q the cache is keyed by: the seeded hashes of

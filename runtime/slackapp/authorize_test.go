@@ -393,13 +393,16 @@ func TestAuthorizationExpiry(t *testing.T) {
 	start := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name    string
-		expires time.Time // the bot token's
-		fresh   time.Duration
+		expires time.Time     // the bot token's
+		kept    time.Duration // still cached then
+		fresh   time.Duration // looked up again then
 	}{
-		{"the cache's TTL", time.Time{}, time.Hour},
-		{"the token's expiry", start.Add(20 * time.Minute), 15 * time.Minute},
-		{"a token expiring beyond UnixNano's range", time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour},
-		{"a token expired before UnixNano's range", time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), 0},
+		// Past nine tenths of the TTL, an entry's expiry depends on its
+		// key (see authorizer.jitter).
+		{"the cache's TTL", time.Time{}, 54 * time.Minute, time.Hour},
+		{"the token's expiry", start.Add(20 * time.Minute), 15*time.Minute - time.Second, 15 * time.Minute},
+		{"a token expiring beyond UnixNano's range", time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 54 * time.Minute, time.Hour},
+		{"a token expired before UnixNano's range", time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &lookups{inst: installstore.Installation{TeamID: "T1", BotToken: "xoxb-1", BotTokenExpiresAt: tc.expires}}
@@ -410,7 +413,7 @@ func TestAuthorizationExpiry(t *testing.T) {
 			for _, step := range []struct {
 				at   time.Duration
 				want int
-			}{{0, 1}, {tc.fresh - time.Second, 1}, {tc.fresh, 2}} {
+			}{{0, 1}, {tc.kept, 1}, {tc.fresh, 2}} {
 				if tc.fresh == 0 {
 					step.want = src.n + 1 // stale at once: every request looks up
 				}
@@ -432,6 +435,46 @@ func TestAuthorizationExpiry(t *testing.T) {
 
 // cachingApp returns an App with an authorization cache of an hour,
 // finding installations through opt.
+// TestAuthorizationExpirySpread: authorizations cached at one instant, as
+// every active workspace's are when the app starts, expire over the last
+// tenth of the TTL, not together, and each keeps its expiry's offset when
+// it is looked up again, so they do not fall back into step.
+func TestAuthorizationExpirySpread(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	src := &lookups{inst: installstore.Installation{TeamID: "T1", BotToken: "xoxb-1"}}
+	app := cachingApp(t, WithTokenSource(src))
+	z := app.auth
+	now := start
+	z.now, z.base = func() time.Time { return now }, start
+	const n, ttl = 1000, time.Hour
+	expiries := func() []time.Duration {
+		var out []time.Duration
+		for i := range n {
+			q := installstore.Query{TeamID: fmt.Sprintf("T%04d", i)}
+			if _, err := z.authorize(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, z.entries[z.hash(q)].expires-(now.Sub(start)))
+		}
+		return out
+	}
+	first := expiries()
+	lo, hi := slices.Min(first), slices.Max(first)
+	if lo <= ttl*9/10 || hi > ttl {
+		t.Fatalf("entries live %v to %v, want within (%v, %v]", lo, hi, ttl*9/10, ttl)
+	}
+	// 1,000 offsets drawn evenly from 6 minutes span less than 5 of them
+	// with a probability below 10⁻⁷⁰.
+	if hi-lo < ttl/10-time.Minute {
+		t.Fatalf("entries expire within %v of each other, want spread over about %v", hi-lo, ttl/10)
+	}
+	now = start.Add(ttl) // all expired: looked up again, one by one
+	if again := expiries(); !slices.Equal(again, first) || src.n != 2*n {
+		t.Fatalf("after a second lookup (%d lookups in all, want %d) the entries' lifetimes changed", src.n, 2*n)
+	}
+}
+
 func cachingApp(t *testing.T, opt Option) *App {
 	t.Helper()
 	app, err := New(&Config{

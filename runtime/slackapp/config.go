@@ -138,7 +138,9 @@ type Config struct {
 	DedupeTTL  time.Duration
 	DedupeSize int
 	// AuthCacheTTL is how long an authorization is cached (default 30 s;
-	// negative disables the cache).
+	// negative disables the cache). Each expires somewhere in the last
+	// tenth of it, fixed by its workspace, so that workspaces cached
+	// together are not all looked up again at once.
 	AuthCacheTTL time.Duration
 	// ShutdownTimeout bounds the graceful shutdown of Run (default 25 s).
 	ShutdownTimeout time.Duration

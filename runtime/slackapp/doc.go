@@ -90,8 +90,9 @@
 // team_id and enterprise_id), from team.id, enterprise.id, user.id and
 // is_enterprise_install of an interaction, from the form fields of a
 // command. The user's own installation gives Context.UserClient(); the
-// workspace's bot gives Context.Client(). Results are cached for
-// Config.AuthCacheTTL (30 s), never past a token's expiry. A command from a
+// workspace's bot gives Context.Client(). Results are cached for up to
+// Config.AuthCacheTTL (30 s; each workspace's for a fixed share of its last
+// tenth, so that they do not expire together), never past a token's expiry. A command from a
 // workspace with no installation gets the ephemeral reply "This app is not
 // installed in this workspace anymore — please reinstall: <install URL>";
 // events and interactions are logged and skipped.
