@@ -146,28 +146,26 @@ func (v *Verifier) Verify(timestamp, signature string, body []byte) error {
 		return ErrMalformed
 	}
 	digits := signature[len(prefix):]
+	err := ErrStale
+	if !v.stale(ts) {
+		// A wrong signature is compared with every secret; a right one
+		// stops at the secret that made it. The early return only tells
+		// the sender which secret their valid signature used, which they
+		// know already. List the current secret first.
+		for _, p := range v.pools {
+			if match(p, timestamp, body, digits) {
+				return nil
+			}
+		}
+		err = ErrMismatch
+	}
 	// A signature that is not all hex digits is ErrMalformed whatever else
-	// is wrong. equalHex accepts digits only, so only the error paths need
-	// to ask validHex.
-	if v.stale(ts) {
-		if !validHex(digits) {
-			return ErrMalformed
-		}
-		return ErrStale
-	}
-	// A wrong signature is compared with every secret; a right one stops at
-	// the secret that made it. The early return only tells the sender which
-	// secret their valid signature used, which they know already. List the
-	// current secret first.
-	for _, p := range v.pools {
-		if match(p, timestamp, body, digits) {
-			return nil
-		}
-	}
+	// is wrong. equalHex accepts digits only, so only a request refused
+	// anyway needs to be checked.
 	if !validHex(digits) {
 		return ErrMalformed
 	}
-	return ErrMismatch
+	return err
 }
 
 // stale reports whether the Unix time ts is outside the window around now:

@@ -42,13 +42,13 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // 6.5k per slash command; without the clients, 0.9k and 1.2k.
 //
 // So an authorization holds no client: each request that asks for one
-// (Context.Client) gets its own (4 allocations), which costs less than marking a thousand
-// cached ones (callgrind: event 100.6k -> 99.7k instructions per request,
-// slash command 113.2k -> 110.9k). It is a value of at most 128 bytes,
-// which the cache's map keeps in its own slots (a larger value would be an
-// object of its own), with one pointer in use: the string holding the
-// installation's strings and the key's, end to end (ends); full and client
-// are nil but in the cases below. Scope lists and time locations are
+// (Context.Client) gets its own (4 allocations), which costs less than
+// marking a thousand cached ones (callgrind: event 100.6k -> 99.7k
+// instructions per request, slash command 113.2k -> 110.9k). It is a value
+// of at most 128 bytes, which the cache's map keeps in its own slots (a
+// larger value would be an object of its own), with one pointer in use:
+// the string holding the installation's strings and the key's, end to end
+// (ends); full and client are nil but in the cases below. Scope lists and time locations are
 // indexes into tables shared by all authorizations (internScopes,
 // internLoc); times are Unix nanoseconds (their monotonic reading
 // dropped). Each request that asks gets its own Installation, built from

@@ -433,8 +433,6 @@ func TestAuthorizationExpiry(t *testing.T) {
 	}
 }
 
-// cachingApp returns an App with an authorization cache of an hour,
-// finding installations through opt.
 // TestAuthorizationExpirySpread: authorizations cached at one instant, as
 // every active workspace's are when the app starts, expire over the last
 // tenth of the TTL, not together, and each keeps its expiry's offset when
@@ -475,6 +473,8 @@ func TestAuthorizationExpirySpread(t *testing.T) {
 	}
 }
 
+// cachingApp returns an App with an authorization cache of an hour,
+// finding installations through opt.
 func cachingApp(t *testing.T, opt Option) *App {
 	t.Helper()
 	app, err := New(&Config{

@@ -91,11 +91,12 @@
 // is_enterprise_install of an interaction, from the form fields of a
 // command. The user's own installation gives Context.UserClient(); the
 // workspace's bot gives Context.Client(). Results are cached for up to
-// Config.AuthCacheTTL (30 s; each workspace's for a fixed share of its last
-// tenth, so that they do not expire together), never past a token's expiry. A command from a
-// workspace with no installation gets the ephemeral reply "This app is not
-// installed in this workspace anymore — please reinstall: <install URL>";
-// events and interactions are logged and skipped.
+// Config.AuthCacheTTL (30 s), never past a token's expiry; each expires at
+// a point in the TTL's last tenth fixed by its workspace, so that
+// workspaces cached together are not looked up again together. A command
+// from a workspace with no installation gets the ephemeral reply "This app
+// is not installed in this workspace anymore — please reinstall: <install
+// URL>"; events and interactions are logged and skipped.
 //
 // # Logging
 //

@@ -60,19 +60,11 @@ func TestPoolBounds(t *testing.T) {
 // counts.
 func waitWorkers(t *testing.T, p *pool, ok func(running, idle int) bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	WaitFor(t, "the pool's workers", func() bool {
 		p.mu.Lock()
-		running, idle := p.running, p.idle
-		p.mu.Unlock()
-		if ok(running, idle) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d workers running, %d of them idle", running, idle)
-		}
-		time.Sleep(time.Millisecond)
-	}
+		defer p.mu.Unlock()
+		return ok(p.running, p.idle)
+	})
 }
 
 // TestPoolKeepsIdleWorkers: jobs handed over one at a time run on the same
