@@ -30,11 +30,31 @@ import (
 //     which the guard does not wrap, IdleTimeout covers both).
 //
 // An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
-// carries many requests at once and is active as long as one runs, so it
-// has no active limit: only the new and idle ones.
+// carries many requests at once and is active as long as one runs, so the
+// guard gives it no active limit: only the new and idle ones. Each of its
+// requests (streams) gets the active limit instead, as the stream's read
+// and write deadlines (boundStreams): past it, reading the body fails and
+// the stream is reset, so a client that never finishes a body, or a
+// handler that never answers, holds a stream no longer than it would hold
+// an HTTP/1 connection.
 //
 // net/http reports the phases through http.Server.ConnState; the start of a
 // next request is seen by the guard's Read.
+
+// boundStreams gives each HTTP/2 request served by h the read and write
+// deadline now + limit (see above). HTTP/1 requests pass straight through:
+// the guard bounds their connections.
+func boundStreams(h http.Handler, limit time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 {
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(limit)
+			_ = rc.SetReadDeadline(deadline) // the http2 server supports both; errors only on other writers
+			_ = rc.SetWriteDeadline(deadline)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 // guardTick is how often the guard of Run and Serve looks at its
 // connections (a variable for tests).

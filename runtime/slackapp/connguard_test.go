@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -322,4 +324,92 @@ func TestConnGuardHTTP2(t *testing.T) {
 	f.waitPhases(1, phaseIdle)
 	f.at(2*time.Hour + testLimits.idle + 2*time.Second)
 	f.waitPhases(0, 0)
+}
+
+// On HTTP/2 the guard closes no connection while a stream is open on it,
+// so Serve bounds each stream by the active limit (shortened here): a
+// request whose body never ends, and one whose handler never answers, end
+// past it, and the connection goes on serving the other streams.
+func TestServeBoundsHTTP2Streams(t *testing.T) {
+	savedLimits, savedTick := serverLimits, guardTick
+	serverLimits, guardTick = connLimits{header: 5 * time.Second, active: 300 * time.Millisecond, idle: 10 * time.Second}, 20*time.Millisecond
+	t.Cleanup(func() { serverLimits, guardTick = savedLimits, savedTick })
+
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate and a client that trusts it
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	cfg := ts.TLS.Clone()
+	cfg.NextProtos = []string{"h2", "http/1.1"}
+
+	release := make(chan struct{})
+	hang := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release })
+	app, err := New(&Config{SigningSecrets: []string{"s3cret"}, BotToken: "xoxb-1"},
+		WithHandler("GET /hang", hang), WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Serve(ctx, tls.NewListener(raw, cfg)) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	t.Cleanup(func() { close(release) }) // before Serve's shutdown, which waits for handlers
+	base := "https://" + raw.Addr().String()
+	client := ts.Client()
+
+	// ended does r and reports how long it took; a stream reset is an error
+	// of client.Do or of reading the body.
+	ended := func(name string, r *http.Request) time.Duration {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		resp, err := client.Do(r.WithContext(ctx))
+		if err == nil {
+			if resp.ProtoMajor != 2 {
+				t.Fatalf("%s: protocol %s, want HTTP/2", name, resp.Proto)
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s: the stream was still open after 5 s (active limit %v)", name, serverLimits.active)
+		}
+		took := time.Since(start)
+		t.Logf("%s: ended after %v (%v)", name, took.Round(time.Millisecond), err)
+		return took
+	}
+
+	body, w := io.Pipe()
+	defer w.Close()
+	go func() { _, _ = io.WriteString(w, `{"type":"event_callback"`) }() // and never the rest
+	r, _ := http.NewRequest(http.MethodPost, base+DefaultPath, body)
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(time.Now().Unix(), 10))
+	r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
+	if took := ended("a body that never ends", r); took < serverLimits.active {
+		t.Errorf("the stream ended after %v, before the active limit %v", took, serverLimits.active)
+	}
+	r, _ = http.NewRequest(http.MethodGet, base+"/hang", nil)
+	if took := ended("a handler that never answers", r); took < serverLimits.active {
+		t.Errorf("the stream ended after %v, before the active limit %v", took, serverLimits.active)
+	}
+
+	resp, err := client.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("healthz after the resets: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 {
+		t.Fatalf("healthz after the resets: %s over %s", resp.Status, resp.Proto)
+	}
 }

@@ -336,7 +336,7 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	guard.start(guardTick)
 	defer guard.close()
 	srv := &http.Server{
-		Handler:     a.Handler(),
+		Handler:     boundStreams(a.Handler(), serverLimits.active),
 		ConnState:   guard.connState, // the timeouts: see connguard.go
 		ErrorLog:    slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
