@@ -116,10 +116,10 @@ func (d *dedupe) release(id string) {
 	}
 	key := maphash.String(d.seed, id)
 	d.mu.Lock()
+	defer d.mu.Unlock() // also if a broken index panics (see errIndexFull)
 	if s := d.find(key); s >= 0 {
 		d.remove(s) // its ring entry is skipped when it comes up
 	}
-	d.mu.Unlock()
 }
 
 // expire forgets the ids whose TTL has passed.
@@ -157,10 +157,19 @@ func slotTag(slot uint64) uint32 { return uint32(slot >> 32) }
 // ringPos returns the ring position of the id in a non-empty index slot.
 func ringPos(slot uint64) int { return int(uint32(slot)) - 1 }
 
+// The index always has empty slots (its load stays below 3/4), and every
+// probe ends at one. The probes are still bounded by the index's length,
+// so that a broken index (a bug) fails at once, with errIndexFull, instead
+// of spinning for ever with the lock held.
+
+// errIndexFull is the panic of a probe that found no empty slot.
+const errIndexFull = "slackapp: internal error: the event de-duplication index has no empty slot"
+
 // find returns the index slot of key, or -1.
 func (d *dedupe) find(key uint64) int {
 	mask := len(d.index) - 1
-	for s := int(key) & mask; ; s = (s + 1) & mask {
+	s := int(key) & mask
+	for range d.index {
 		v := d.index[s]
 		if v == 0 {
 			return -1
@@ -168,17 +177,23 @@ func (d *dedupe) find(key uint64) int {
 		if slotTag(v) == uint32(key) && d.ring[ringPos(v)].key == key {
 			return s
 		}
+		s = (s + 1) & mask
 	}
+	panic(errIndexFull)
 }
 
 // insert indexes key at ring position pos; key is not in the index.
 func (d *dedupe) insert(key uint64, pos int) {
 	mask := len(d.index) - 1
 	s := int(key) & mask
-	for d.index[s] != 0 {
+	for range d.index {
+		if d.index[s] == 0 {
+			d.index[s] = uint64(uint32(key))<<32 | uint64(pos+1)
+			return
+		}
 		s = (s + 1) & mask
 	}
-	d.index[s] = uint64(uint32(key))<<32 | uint64(pos+1)
+	panic(errIndexFull)
 }
 
 // remove empties index slot s, moving back the entries after it that
@@ -186,7 +201,12 @@ func (d *dedupe) insert(key uint64, pos int) {
 // tombstones).
 func (d *dedupe) remove(s int) {
 	mask := len(d.index) - 1
-	for j := (s + 1) & mask; d.index[j] != 0; j = (j + 1) & mask {
+	j := (s + 1) & mask
+	for range d.index {
+		if d.index[j] == 0 {
+			d.index[s] = 0
+			return
+		}
 		home := int(slotTag(d.index[j])) & mask // mask < 2³²
 		// The entry at j may move to s when s lies on its probe from home
 		// to j (cyclically): home is not in (s, j].
@@ -194,6 +214,7 @@ func (d *dedupe) remove(s int) {
 			d.index[s] = d.index[j]
 			s = j
 		}
+		j = (j + 1) & mask
 	}
-	d.index[s] = 0
+	panic(errIndexFull)
 }

@@ -184,3 +184,39 @@ func TestDedupeExpiresOutOfOrder(t *testing.T) {
 		t.Error("A was forgotten before its TTL")
 	}
 }
+
+// TestDedupeBrokenIndexFailsFast: an index without an empty slot can only
+// come from a bug; the probes then panic with errIndexFull instead of
+// spinning for ever with the lock held (which hung the tests of a mutated
+// build until their timeout), and the lock is released.
+func TestDedupeBrokenIndexFailsFast(t *testing.T) {
+	for name, op := range map[string]func(d *dedupe){
+		"claim":   func(d *dedupe) { d.claim("Ev1") },
+		"release": func(d *dedupe) { d.release("Ev1") },
+		"insert":  func(d *dedupe) { d.insert(1, 0) },
+		"remove":  func(d *dedupe) { d.remove(0) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDedupe(8, time.Minute, time.Now)
+			for s := range d.index {
+				d.index[s] = uint64(0xdead0000+s)<<32 | 1 // tags no key of the test has
+			}
+			got := make(chan any, 1)
+			go func() {
+				defer func() { got <- recover() }()
+				op(d)
+			}()
+			select {
+			case r := <-got:
+				if r != errIndexFull {
+					t.Fatalf("%s on a full index: panic %v, want %q", name, r, errIndexFull)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s on a full index still runs after 5 s", name)
+			}
+			if !d.mu.TryLock() && (name == "claim" || name == "release") {
+				t.Fatalf("%s left the lock held", name)
+			}
+		})
+	}
+}
