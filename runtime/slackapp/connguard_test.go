@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"strconv"
 	"strings"
@@ -404,12 +405,18 @@ func TestServeBoundsHTTP2Streams(t *testing.T) {
 		t.Errorf("the stream ended after %v, before the active limit %v", took, serverLimits.active)
 	}
 
-	resp, err := client.Get(base + "/healthz")
+	var reused bool
+	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused }}
+	r, _ = http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, base+"/healthz", nil)
+	resp, err := client.Do(r)
 	if err != nil {
 		t.Fatalf("healthz after the resets: %v", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 {
 		t.Fatalf("healthz after the resets: %s over %s", resp.Status, resp.Proto)
+	}
+	if !reused {
+		t.Fatal("healthz after the resets went over a new connection: the server closed the one the streams were on")
 	}
 }

@@ -1,6 +1,7 @@
 package slackapp
 
 import (
+	"errors"
 	"hash/maphash"
 	"math/bits"
 	"sync"
@@ -163,7 +164,7 @@ func ringPos(slot uint64) int { return int(uint32(slot)) - 1 }
 // of spinning for ever with the lock held.
 
 // errIndexFull is the panic of a probe that found no empty slot.
-const errIndexFull = "slackapp: internal error: the event de-duplication index has no empty slot"
+var errIndexFull = errors.New("slackapp: internal error: the event de-duplication index has no empty slot")
 
 // find returns the index slot of key, or -1.
 func (d *dedupe) find(key uint64) int {

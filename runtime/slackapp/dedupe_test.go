@@ -209,7 +209,7 @@ func TestDedupeBrokenIndexFailsFast(t *testing.T) {
 			select {
 			case r := <-got:
 				if r != errIndexFull {
-					t.Fatalf("%s on a full index: panic %v, want %q", name, r, errIndexFull)
+					t.Fatalf("%s on a full index: panic %v, want %v", name, r, errIndexFull)
 				}
 			case <-time.After(5 * time.Second):
 				t.Fatalf("%s on a full index still runs after 5 s", name)

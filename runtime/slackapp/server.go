@@ -23,7 +23,9 @@ import (
 // Serve do not hand them to http.Server, whose per-request socket
 // deadlines cost more than the rest of an event's handling in the
 // runtime's own code: a guard closes connections past them instead, to
-// within a second (connguard.go).
+// within a second (connguard.go). Only an HTTP/2 request gets a deadline
+// of its own (WriteTimeout, on its stream), because an HTTP/2 connection
+// carries many.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
