@@ -45,8 +45,9 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 		return
 	}
 	q := installstore.Query{EnterpriseID: cmd.EnterpriseID, TeamID: cmd.TeamID, UserID: cmd.UserID, IsEnterpriseInstall: cmd.IsEnterpriseInstall}
-	auth, err := a.auth.authorize(ctx, q)
-	if err != nil {
+	d := &commandDelivery{}
+	var err error
+	if d.auth, err = a.auth.authorize(ctx, q); err != nil {
 		if errors.Is(err, errNotInstalled) {
 			a.log.Warn("command from a workspace without an installation", "command", cmd.Command, "team_id", cmd.TeamID)
 			ack(notInstalled(installURL()), false)
@@ -56,11 +57,9 @@ func (a *App) handleCommand(ctx context.Context, cmd *Command, installURL func()
 		ack(Text(msgSomethingWrong), false)
 		return
 	}
-	d := &commandDelivery{}
 	d.attrs = [2]slog.Attr{slog.String("command", cmd.Command), slog.String("team_id", cmd.TeamID)}
 	log := a.tagInto(&d.log, &d.tags, d.attrs[:])
 	c := &d.c
-	d.auth = auth
 	a.fillContext(c, context.WithoutCancel(ctx), &d.auth, q, log)
 	c.ResponseURL = cmd.ResponseURL
 	d.ack.send = ack

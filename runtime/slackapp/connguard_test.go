@@ -213,14 +213,17 @@ func TestConnGuardKeepsBusyConnections(t *testing.T) {
 	}
 }
 
-// The server Run and Serve start closes slow connections (its limits
-// shortened here) and serves the rest.
-func TestServeClosesSlowConnections(t *testing.T) {
+// serveShortLimits serves an app made with opts through Serve, with the
+// guard's limits set to limits and its tick to 20 ms, until the test ends
+// (Serve must then return nil). The listener is wrap(ln) when wrap is not
+// nil; it returns ln, whose address clients dial.
+func serveShortLimits(t *testing.T, limits connLimits, wrap func(net.Listener) net.Listener, opts ...Option) net.Listener {
+	t.Helper()
 	savedLimits, savedTick := serverLimits, guardTick
-	serverLimits, guardTick = connLimits{header: 200 * time.Millisecond, active: 2 * time.Second, idle: 2 * time.Second}, 20*time.Millisecond
+	serverLimits, guardTick = limits, 20*time.Millisecond
 	t.Cleanup(func() { serverLimits, guardTick = savedLimits, savedTick })
 
-	app, err := New(&Config{SigningSecrets: []string{"s3cret"}, BotToken: "xoxb-1"})
+	app, err := New(&Config{SigningSecrets: []string{"s3cret"}, BotToken: "xoxb-1"}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,15 +231,26 @@ func TestServeClosesSlowConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	served := ln
+	if wrap != nil {
+		served = wrap(ln)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, ln) }()
+	go func() { done <- app.Serve(ctx, served) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	})
+	return ln
+}
+
+// The server Run and Serve start closes slow connections (its limits
+// shortened here) and serves the rest.
+func TestServeClosesSlowConnections(t *testing.T) {
+	ln := serveShortLimits(t, connLimits{header: 200 * time.Millisecond, active: 2 * time.Second, idle: 2 * time.Second}, nil)
 
 	slow, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
@@ -332,10 +346,6 @@ func TestConnGuardHTTP2(t *testing.T) {
 // request whose body never ends, and one whose handler never answers, end
 // past it, and the connection goes on serving the other streams.
 func TestServeBoundsHTTP2Streams(t *testing.T) {
-	savedLimits, savedTick := serverLimits, guardTick
-	serverLimits, guardTick = connLimits{header: 5 * time.Second, active: 300 * time.Millisecond, idle: 10 * time.Second}, 20*time.Millisecond
-	t.Cleanup(func() { serverLimits, guardTick = savedLimits, savedTick })
-
 	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate and a client that trusts it
 	ts.EnableHTTP2 = true
 	ts.StartTLS()
@@ -345,26 +355,11 @@ func TestServeBoundsHTTP2Streams(t *testing.T) {
 
 	release := make(chan struct{})
 	hang := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release })
-	app, err := New(&Config{SigningSecrets: []string{"s3cret"}, BotToken: "xoxb-1"},
+	ln := serveShortLimits(t, connLimits{header: 5 * time.Second, active: 300 * time.Millisecond, idle: 10 * time.Second},
+		func(ln net.Listener) net.Listener { return tls.NewListener(ln, cfg) },
 		WithHandler("GET /hang", hang), WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, tls.NewListener(raw, cfg)) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
 	t.Cleanup(func() { close(release) }) // before Serve's shutdown, which waits for handlers
-	base := "https://" + raw.Addr().String()
+	base := "https://" + ln.Addr().String()
 	client := ts.Client()
 
 	// ended does r and reports how long it took; a stream reset is an error

@@ -67,21 +67,19 @@ type Context struct {
 // is nil for app_uninstalled and tokens_revoked, which are not authorized.
 // The first call builds it; it is safe for concurrent use.
 func (c *Context) Client() *slack.Client {
-	if cl := c.client.Load(); cl != nil || c.authz == nil {
-		return cl
+	if c.authz == nil {
+		return c.client.Load()
 	}
-	c.client.CompareAndSwap(nil, c.authz.newClient(c.auth.botToken()))
-	return c.client.Load()
+	return buildOnce(&c.client, func() *slack.Client { return c.authz.newClient(c.auth.botToken()) })
 }
 
 // UserClient returns a Web API client with the acting user's token, when
 // that user installed the app with user scopes; nil otherwise.
 func (c *Context) UserClient() *slack.Client {
-	if cl := c.userClient.Load(); cl != nil || c.authz == nil || !c.auth.userClient {
-		return cl
+	if c.authz == nil || !c.auth.userClient {
+		return c.userClient.Load()
 	}
-	c.userClient.CompareAndSwap(nil, c.authz.newClient(c.auth.userToken()))
-	return c.userClient.Load()
+	return buildOnce(&c.userClient, func() *slack.Client { return c.authz.newClient(c.auth.userToken()) })
 }
 
 // Installation returns the authorized installation: the request's own
@@ -89,11 +87,21 @@ func (c *Context) UserClient() *slack.Client {
 // Its scope lists are shared between requests: do not change their
 // elements. It is nil when the request was not authorized.
 func (c *Context) Installation() *installstore.Installation {
-	if inst := c.inst.Load(); inst != nil || c.authz == nil {
-		return inst
+	if c.authz == nil {
+		return c.inst.Load()
 	}
-	c.inst.CompareAndSwap(nil, c.authz.installation(c.auth))
-	return c.inst.Load()
+	return buildOnce(&c.inst, func() *installstore.Installation { return c.authz.installation(c.auth) })
+}
+
+// buildOnce returns *p, storing build's result there first if it is nil.
+// Goroutines asking at once may each build one, but all get the one
+// stored first.
+func buildOnce[T any](p *atomic.Pointer[T], build func() *T) *T {
+	if v := p.Load(); v != nil {
+		return v
+	}
+	p.CompareAndSwap(nil, build())
+	return p.Load()
 }
 
 // NewContext builds a Context outside of a Slack request: for tests (see
