@@ -27,7 +27,8 @@ import (
 //     shorter);
 //   - a kept-alive connection: IdleTimeout to start its next request, then
 //     ReadHeaderTimeout to finish that request's headers (on a *tls.Conn,
-//     which the guard does not wrap, IdleTimeout covers both).
+//     which the guard does not wrap, IdleTimeout covers both; such slow
+//     headers hold at most MaxHeaderBytes meanwhile).
 //
 // An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
 // carries many requests at once and is active as long as one runs, so the

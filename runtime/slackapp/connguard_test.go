@@ -284,6 +284,33 @@ func TestServeClosesSlowConnections(t *testing.T) {
 	}
 }
 
+// Serve answers a request whose headers pass MaxHeaderBytes with 431
+// (net/http's default limit is 1 MB), and serves one just under it.
+func TestServeLimitsHeaderBytes(t *testing.T) {
+	ln := serveShortLimits(t, serverLimits, nil)
+	for _, tc := range []struct {
+		name   string
+		header int // bytes of one header's value
+		want   int
+	}{
+		{"under the limit", MaxHeaderBytes - 1024, http.StatusOK},
+		{"over the limit", 2 * MaxHeaderBytes, http.StatusRequestHeaderFieldsTooLarge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			req := "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: " + strings.Repeat("a", tc.header) + "\r\n\r\n"
+			go func() { _, _ = io.WriteString(c, req) }() // the server may answer before it read all of it
+			if resp := readResponse(t, c); resp.StatusCode != tc.want {
+				t.Fatalf("%d header bytes: status %d, want %d", len(req), resp.StatusCode, tc.want)
+			}
+		})
+	}
+}
+
 // An HTTP/2 connection over TLS stays open past the active limit while it
 // serves requests: it multiplexes them, so its active phase has no end of
 // its own. Its idle limit still applies.

@@ -31,6 +31,14 @@ const (
 	ReadTimeout       = 10 * time.Second
 	WriteTimeout      = 15 * time.Second
 	IdleTimeout       = 120 * time.Second
+
+	// MaxHeaderBytes bounds the header block of a request Run and Serve
+	// read (net/http's default is 1 MB); past it the answer is 431.
+	// Slack's requests carry well under 1 KB of headers, a browser's on
+	// the install pages a few KB with its cookies. It also bounds what a
+	// connection that sends its headers slowly holds until its limit
+	// closes it.
+	MaxHeaderBytes = 64 << 10
 )
 
 // Handler returns the app's HTTP handler:
@@ -338,10 +346,11 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	guard.start(guardTick)
 	defer guard.close()
 	srv := &http.Server{
-		Handler:     boundStreams(a.Handler(), serverLimits.active),
-		ConnState:   guard.connState, // the timeouts: see connguard.go
-		ErrorLog:    slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		Handler:        boundStreams(a.Handler(), serverLimits.active),
+		ConnState:      guard.connState, // the timeouts: see connguard.go
+		MaxHeaderBytes: MaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(guard) }()
