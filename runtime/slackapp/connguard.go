@@ -26,9 +26,16 @@ import (
 //     WriteTimeout (which also bounds reading the body: ReadTimeout is
 //     shorter);
 //   - a kept-alive connection: IdleTimeout to start its next request, then
-//     ReadHeaderTimeout to finish that request's headers (on a *tls.Conn,
-//     which the guard does not wrap, IdleTimeout covers both; such slow
-//     headers hold at most MaxHeaderBytes meanwhile).
+//     ReadHeaderTimeout to finish that request's headers.
+//
+// The guard sees a next request start in its connection's Read. A
+// *tls.Conn cannot be wrapped (net/http finds TLS by that type), so the
+// guard hands those to a second server (tlsConns), which differs from the
+// first only by its ReadHeaderTimeout: net/http then bounds the next
+// request's headers itself, from their first bytes, with the socket
+// deadlines the guard spares plain connections (on TLS they cost little
+// beside the cryptography). The guard still gives TLS connections their
+// other limits.
 //
 // An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
 // carries many requests at once and is active as long as one runs, so the
@@ -101,6 +108,10 @@ type connGuard struct {
 	conns map[net.Conn]*connPhase
 	stop  chan struct{}
 	once  sync.Once
+
+	// tls, when set, takes the *tls.Conn connections Accept gets, for the
+	// server that serves them.
+	tls *tlsConns
 }
 
 // connPhase is a connection's phase and when (at which tick) it began.
@@ -145,26 +156,77 @@ func (g *connGuard) close() {
 }
 
 // Accept tracks the connection it returns, wrapped so that its Read sees
-// the start of a request; a *tls.Conn is tracked as it is, because
-// net/http finds TLS by its type.
+// the start of a request. A *tls.Conn is tracked as it is, because net/http
+// finds TLS by its type, and handed to g.tls when that is set (Accept then
+// goes on to the next connection).
 func (g *connGuard) Accept() (net.Conn, error) {
-	c, err := g.Listener.Accept()
-	if err != nil {
-		return nil, err
+	for {
+		c, err := g.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		tc, isTLS := c.(*tls.Conn)
+		var p *connPhase
+		if !isTLS {
+			gc := &guardedConn{Conn: c, g: g}
+			c, p = gc, &gc.p
+		} else {
+			p = new(connPhase)
+		}
+		p.since.Store(g.clock.Load())
+		g.mu.Lock()
+		g.conns[c] = p
+		g.mu.Unlock()
+		if !isTLS || g.tls == nil {
+			return c, nil
+		}
+		if !g.tls.hand(tc) {
+			g.mu.Lock()
+			delete(g.conns, c)
+			g.mu.Unlock()
+			c.Close() // its server has shut down
+		}
 	}
-	var p *connPhase
-	if _, ok := c.(*tls.Conn); !ok {
-		gc := &guardedConn{Conn: c, g: g}
-		c, p = gc, &gc.p
-	} else {
-		p = new(connPhase)
-	}
-	p.since.Store(g.clock.Load())
-	g.mu.Lock()
-	g.conns[c] = p
-	g.mu.Unlock()
-	return c, nil
 }
+
+// tlsConns is the listener of the server of TLS connections: it returns
+// what the guard's Accept hands it.
+type tlsConns struct {
+	addr   net.Addr
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newTLSConns(addr net.Addr) *tlsConns {
+	return &tlsConns{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+// hand passes c to Accept; false means the listener is closed.
+func (l *tlsConns) hand(c net.Conn) bool {
+	select {
+	case l.conns <- c:
+		return true
+	case <-l.closed:
+		return false
+	}
+}
+
+func (l *tlsConns) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *tlsConns) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *tlsConns) Addr() net.Addr { return l.addr }
 
 // connState is the server's ConnState hook: it moves c to its phase.
 func (g *connGuard) connState(c net.Conn, s http.ConnState) {

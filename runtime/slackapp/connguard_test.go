@@ -311,6 +311,45 @@ func TestServeLimitsHeaderBytes(t *testing.T) {
 	}
 }
 
+// On TLS, where the guard cannot see a kept-alive connection's next request
+// begin, that request's headers are still bounded by the header limit
+// (shortened here), not by the idle limit; the idle wait before them is not.
+func TestServeBoundsTLSHeaders(t *testing.T) {
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate
+	ts.StartTLS()
+	defer ts.Close()
+	cfg := ts.TLS.Clone()
+	cfg.NextProtos = []string{"http/1.1"}
+	limits := connLimits{header: 300 * time.Millisecond, active: 10 * time.Second, idle: 10 * time.Second}
+	ln := serveShortLimits(t, limits, func(ln net.Listener) net.Listener { return tls.NewListener(ln, cfg) })
+
+	c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: ts.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs, ServerName: "example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _ = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp := readResponse(t, c); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+	time.Sleep(2 * limits.header)
+	if closedByServer(t, c) {
+		t.Fatal("a kept-alive TLS connection was closed while idle, before its idle limit")
+	}
+
+	start := time.Now()
+	_, _ = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and never the blank line
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a TLS connection that never finished its next request's headers was not closed within 5 s (idle limit %v): %d bytes, %v", limits.idle, n, err)
+	}
+	if took := time.Since(start); took < limits.header {
+		t.Errorf("closed %v after the headers began, before the header limit %v", took, limits.header)
+	} else {
+		t.Logf("closed %v after the headers began", took.Round(time.Millisecond))
+	}
+}
+
 // An HTTP/2 connection over TLS stays open past the active limit while it
 // serves requests: it multiplexes them, so its active phase has no end of
 // its own. Its idle limit still applies.

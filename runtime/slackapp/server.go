@@ -25,7 +25,8 @@ import (
 // runtime's own code: a guard closes connections past them instead, to
 // within a second (connguard.go). Only an HTTP/2 request gets a deadline
 // of its own (WriteTimeout, on its stream), because an HTTP/2 connection
-// carries many.
+// carries many, and a TLS connection's requests get ReadHeaderTimeout from
+// net/http, because the guard cannot see their headers begin.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -321,7 +322,8 @@ func (a *App) runSocketModeWithHTTP(ctx context.Context, ln net.Listener) error 
 }
 
 // Serve is Run on a listener of your own (HTTP only; it takes ownership of
-// ln).
+// ln). ln may be a TLS listener (tls.NewListener): its connections get the
+// same limits, and HTTP/2 when its config offers "h2".
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.log.Info("listening", "addr", ln.Addr().String())
 	a.runRotation(ctx)
@@ -340,29 +342,45 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // serveHTTP serves a.Handler on ln until ctx is canceled, then shuts the
-// server down within Config.ShutdownTimeout.
+// server down within Config.ShutdownTimeout. TLS connections are served by
+// a second server, which bounds their headers itself (see connguard.go).
 func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	guard := newConnGuard(ln, serverLimits)
+	guard.tls = newTLSConns(ln.Addr())
 	guard.start(guardTick)
 	defer guard.close()
-	srv := &http.Server{
-		Handler:        boundStreams(a.Handler(), serverLimits.active),
-		ConnState:      guard.connState, // the timeouts: see connguard.go
-		MaxHeaderBytes: MaxHeaderBytes,
-		ErrorLog:       slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	h := boundStreams(a.Handler(), serverLimits.active)
+	newServer := func() *http.Server {
+		return &http.Server{
+			Handler:        h,
+			ConnState:      guard.connState, // the timeouts: see connguard.go
+			MaxHeaderBytes: MaxHeaderBytes,
+			ErrorLog:       slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+			BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		}
 	}
-	errc := make(chan error, 1)
+	srv, tlsSrv := newServer(), newServer()
+	tlsSrv.ReadHeaderTimeout = serverLimits.header
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(guard) }()
+	go func() { errc <- tlsSrv.Serve(guard.tls) }()
 	select {
 	case err := <-errc:
+		srv.Close()
+		tlsSrv.Close()
 		return fmt.Errorf("slackapp: serving HTTP: %w", err)
 	case <-ctx.Done():
 	}
 	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	tlsDone := make(chan error, 1)
+	go func() { tlsDone <- tlsSrv.Shutdown(sctx) }()
+	err := srv.Shutdown(sctx)
+	if terr := <-tlsDone; err == nil {
+		err = terr
+	}
+	if err != nil {
 		return fmt.Errorf("slackapp: graceful shutdown: %w", err)
 	}
 	return nil
