@@ -32,10 +32,12 @@ import (
 // *tls.Conn cannot be wrapped (net/http finds TLS by that type), so the
 // guard hands those to a second server (tlsConns), which differs from the
 // first only by its ReadHeaderTimeout: net/http then bounds the next
-// request's headers itself, from their first bytes, with the socket
+// request's headers itself, from their first four bytes, with the socket
 // deadlines the guard spares plain connections (on TLS they cost little
 // beside the cryptography). The guard still gives TLS connections their
-// other limits.
+// other limits. Not seeing those headers begin, it keeps their
+// connection's idle limit running until they are read: a request begun
+// in the last seconds of IdleTimeout has only what is left of it.
 //
 // An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
 // carries many requests at once and is active as long as one runs, so the

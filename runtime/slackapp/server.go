@@ -34,7 +34,8 @@ const (
 	IdleTimeout       = 120 * time.Second
 
 	// MaxHeaderBytes bounds the header block of a request Run and Serve
-	// read (net/http's default is 1 MB); past it the answer is 431.
+	// read, request line included (net/http's default is 1 MB); past it
+	// and the 4 KB net/http allows beyond, the answer is 431.
 	// Slack's requests carry well under 1 KB of headers, a browser's on
 	// the install pages a few KB with its cookies. It also bounds what a
 	// connection that sends its headers slowly holds until its limit
