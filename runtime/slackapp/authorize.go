@@ -48,10 +48,10 @@ var errNotInstalled = errors.New("slackapp: the app is not installed in this wor
 // of at most 128 bytes, which the cache's map keeps in its own slots (a
 // larger value would be an object of its own), with one pointer in use:
 // the string holding the installation's strings and the key's, end to end
-// (ends); full and client are nil but in the cases below. Scope lists and time locations are
-// indexes into tables shared by all authorizations (internScopes,
-// internLoc); times are Unix nanoseconds (their monotonic reading
-// dropped). Each request that asks gets its own Installation, built from
+// (ends); full and client are nil but in the cases below. Scope lists and
+// time locations are indexes into tables shared by all authorizations
+// (internScopes, internLoc); times are Unix nanoseconds (their monotonic
+// reading dropped). Each request that asks gets its own Installation, built from
 // that (installation: one 416-byte allocation). An installation the compact
 // form cannot hold (strings past 64 KB, a 257th scope list, a 255th
 // location, a time out of UnixNano's range) is kept whole in full.

@@ -31,48 +31,29 @@ import (
 // The guard sees a next request start in its connection's Read. A
 // *tls.Conn cannot be wrapped (net/http finds TLS by that type), so the
 // guard hands those to a second server (tlsConns), which differs from the
-// first only by its ReadHeaderTimeout: net/http then bounds the next
-// request's headers itself, from their first four bytes, with the socket
-// deadlines the guard spares plain connections (on TLS they cost little
-// beside the cryptography). The guard still gives TLS connections their
-// other limits. Not seeing those headers begin, it keeps their
-// connection's idle limit running until they are read: a request begun
-// in the last seconds of IdleTimeout has only what is left of it.
+// first only by two of net/http's own timeouts; on TLS their socket
+// deadlines cost little beside the cryptography:
 //
-// An HTTP/2 connection (TLS listeners given to Serve can negotiate it)
-// carries many requests at once and is active as long as one runs, so the
-// guard gives it no active limit: only the new and idle ones. Each of its
-// requests (streams) gets the active limit instead, as the stream's write
-// deadline (boundStreams). Past it the http2 server resets the stream,
-// which also ends its body (a read fails) and cancels the request's
-// context: a client that never finishes a body holds a stream no longer
-// than it would hold an HTTP/1 connection. A handler that ignores its
-// context and never returns still keeps its goroutine, as on HTTP/1, and
-// on HTTP/2 also one of the connection's concurrent handlers (250 by
-// default), which net/http frees only when the handler returns.
+//   - ReadHeaderTimeout: net/http bounds a next request's headers itself,
+//     from their first four bytes. The guard still gives TLS connections
+//     their other limits; not seeing those headers begin, it keeps their
+//     connection's idle limit running until they are read, so a request
+//     begun in the last seconds of IdleTimeout has only what is left of it.
+//   - WriteTimeout, for HTTP/2 (TLS listeners given to Serve can negotiate
+//     it). An HTTP/2 connection carries many requests at once and is active
+//     as long as one runs, so the guard gives it no active limit: only the
+//     new and idle ones. The http2 server gives each request (stream) the
+//     write timeout instead; past it, it resets the stream, which also ends
+//     its body (a read fails) and cancels the request's context: a client
+//     that never finishes a body holds a stream no longer than it would
+//     hold an HTTP/1 connection. A handler that ignores its context and
+//     never returns still keeps its goroutine, as on HTTP/1, and on HTTP/2
+//     also one of the connection's concurrent handlers (250 by default),
+//     which net/http frees only when the handler returns. (On HTTP/1 it
+//     only adds a write deadline at the guard's active limit.)
 //
 // net/http reports the phases through http.Server.ConnState; the start of a
 // next request is seen by the guard's Read.
-
-// boundStreams gives each HTTP/2 request served by h the write deadline
-// now + limit (see above): one timer a stream. HTTP/1 requests pass
-// straight through: the guard bounds their connections.
-//
-// The http2 server applies the deadline on its own goroutine, so when a
-// response ends before that, the timer outlives the stream: it keeps the
-// stream's memory until the deadline, then resets the stream, already
-// closed (clients ignore that). It is rare (about one request in 1,600
-// under load, in review): it needs a response sent before the server's
-// loop took the deadline.
-func boundStreams(h http.Handler, limit time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 2 {
-			// The http2 server supports it: no error to handle.
-			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(limit))
-		}
-		h.ServeHTTP(w, r)
-	})
-}
 
 // guardTick is how often the guard of Run and Serve looks at its
 // connections (a variable for tests).

@@ -23,10 +23,10 @@ import (
 // Serve do not hand them to http.Server, whose per-request socket
 // deadlines cost more than the rest of an event's handling in the
 // runtime's own code: a guard closes connections past them instead, to
-// within a second (connguard.go). Only an HTTP/2 request gets a deadline
-// of its own (WriteTimeout, on its stream), because an HTTP/2 connection
-// carries many, and a TLS connection's requests get ReadHeaderTimeout from
-// net/http, because the guard cannot see their headers begin.
+// within a second (connguard.go). Only TLS connections get two of them
+// from net/http, through a second server: ReadHeaderTimeout, because the
+// guard cannot see their headers begin, and WriteTimeout, which on HTTP/2
+// bounds each request (stream), an HTTP/2 connection carrying many.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -350,7 +350,7 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	guard.tls = newTLSConns(ln.Addr())
 	guard.start(guardTick)
 	defer guard.close()
-	h := boundStreams(a.Handler(), serverLimits.active)
+	h := a.Handler()
 	newServer := func() *http.Server {
 		return &http.Server{
 			Handler:        h,
@@ -361,7 +361,7 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	srv, tlsSrv := newServer(), newServer()
-	tlsSrv.ReadHeaderTimeout = serverLimits.header
+	tlsSrv.ReadHeaderTimeout, tlsSrv.WriteTimeout = serverLimits.header, serverLimits.active
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(guard) }()
 	go func() { errc <- tlsSrv.Serve(guard.tls) }()
